@@ -1,0 +1,6 @@
+/**
+ * Tiny value types and helpers every module may use: the error type, the clock. No domain
+ * logic lives here.
+ */
+export { AppError, isAppError, type ErrorDetails } from './app-error.ts';
+export { createFakeClock, systemClock, type Clock } from './clock.ts';
