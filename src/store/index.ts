@@ -7,3 +7,4 @@ export { loadMigrations, migrate, splitStatements, type Migration } from './migr
 export { openDb } from './open-db.ts';
 export { openPgliteDb } from './pglite-db.ts';
 export { openPostgresDb } from './postgres-db.ts';
+export { readSetting, writeSetting } from './settings-repo.ts';

@@ -29,7 +29,7 @@ export function createPgliteDb(pg: PGlite): Db {
   const base = wrap(pg);
   return {
     backend: 'pglite',
-    query: base.query,
+    query: (sql, params) => base.query(sql, params),
     transaction: (work) => pg.transaction((tx) => work(wrap(tx))),
     // PGlite has one connection and one process: advisory locks still work, and the lock
     // serialises with other users of the same instance.

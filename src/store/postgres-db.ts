@@ -21,7 +21,7 @@ export function openPostgresDb(connectionString: string, options: { max?: number
   const base = wrap(pool);
   return {
     backend: 'postgres',
-    query: base.query,
+    query: (sql, params) => base.query(sql, params),
     async transaction(work) {
       const client = await pool.connect();
       try {

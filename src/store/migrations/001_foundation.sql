@@ -24,6 +24,8 @@ CREATE TABLE app_user (
   username text NOT NULL CHECK (username ~ '^[a-z0-9][a-z0-9_.@-]{1,63}$'),
   display_name text NOT NULL CHECK (length(display_name) BETWEEN 1 AND 200),
   email text CHECK (email IS NULL OR length(email) <= 320),
+  -- The org unit the account belongs to: who may administer it.
+  org_unit_id bigint NOT NULL REFERENCES org_unit (id),
   password_hash text NOT NULL,
   must_change_password boolean NOT NULL DEFAULT true,
   password_changed_at timestamptz NOT NULL DEFAULT now(),
