@@ -1,0 +1,52 @@
+/**
+ * Strict ISO 8601 date-times. Ingest accepts only instants with an explicit offset (`Z` or `±hh:mm`)
+ * because a local time without a zone is ambiguous across the group's hospitals; accepted values are
+ * normalised to UTC (`YYYY-MM-DDTHH:mm:ss.sssZ`) so that the same instant written with different
+ * offsets hashes the same.
+ */
+const ISO_WITH_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Epoch milliseconds of a strict ISO date-time with offset, or undefined when it is not one. */
+export function parseOffsetDateTime(text: string): number | undefined {
+  const m = ISO_WITH_OFFSET.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const millis = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const zone = m[8] ?? 'Z';
+  let offsetMinutes = 0;
+  if (zone !== 'Z' && zone !== 'z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(4, 6));
+    if (oh > 18 || om > 59) return undefined;
+    offsetMinutes = sign * (oh * 60 + om);
+  }
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
+  utc.setUTCHours(hour, minute, second, millis);
+  return utc.getTime() - offsetMinutes * 60_000;
+}
+
+export function isOffsetDateTime(text: string): boolean {
+  return parseOffsetDateTime(text) !== undefined;
+}
+
+/** The UTC form of a valid date-time with offset; callers validate first. */
+export function normaliseDateTime(text: string): string {
+  const ms = parseOffsetDateTime(text);
+  return ms === undefined ? text : new Date(ms).toISOString();
+}
