@@ -1,0 +1,66 @@
+import type { ComplianceRule } from '../definition.ts';
+import type { RuleOutcome } from '../outcome.ts';
+import { eventField, evaluatePredicate, relatedLookups, type Predicate, type RelatedExists, type RuleEvent } from '../predicate.ts';
+import { outcomeOf, type OutcomeKey } from './common.ts';
+
+/** A compliance alert is about one event: series key `event:<id>`, period key the event's instant. */
+export function complianceKey(event: RuleEvent): OutcomeKey {
+  return { orgUnit: event.orgUnit, seriesKey: `event:${event.id}`, periodKey: event.occurredAt, periodStart: event.occurredAt, closed: true };
+}
+
+/**
+ * Per-event check (事中控制). Skipped when the event is not of the rule's types or does not match;
+ * 'pending' with `pendingUntil` when a time window (review within 30 minutes, a related event
+ * expected afterwards) has not elapsed, so the scheduler re-checks then; otherwise breach or ok.
+ */
+export function evaluateCompliance(rule: ComplianceRule, event: RuleEvent, relatedEvents: readonly RuleEvent[], now: Date): RuleOutcome {
+  const key = complianceKey(event);
+  if (!rule.enabled) return outcomeOf(rule, key, now, 'skipped', 'disabled');
+  if (!rule.eventTypes.includes(event.type)) return outcomeOf(rule, key, now, 'skipped', 'not_applicable');
+  const facts = { detail: { facts: factsOf(rule, event) } };
+  const matched = rule.match === undefined ? true : evaluatePredicate(rule.match, event, relatedEvents, now);
+  if (matched === false) return outcomeOf(rule, key, now, 'skipped', 'not_applicable', facts);
+  const violated = matched === true ? evaluatePredicate(rule.violation, event, relatedEvents, now) : matched;
+  if (typeof violated === 'object') {
+    return outcomeOf(rule, key, now, 'pending', 'window_open', { ...facts, pendingUntil: new Date(violated.pendingUntil).toISOString() });
+  }
+  return outcomeOf(rule, key, now, violated ? 'breach' : 'ok', undefined, { ...facts, value: violated ? 1 : 0, bound: 0 });
+}
+
+function fieldsOf(p: Predicate): readonly string[] {
+  if ('all' in p) return p.all.flatMap(fieldsOf);
+  if ('any' in p) return p.any.flatMap(fieldsOf);
+  if ('not' in p) return fieldsOf(p.not);
+  if ('some' in p) return [p.some.field];
+  if ('missingWithin' in p) return [p.missingWithin.field, p.missingWithin.from ?? 'occurredAt'];
+  if ('relatedExists' in p) return [p.relatedExists.join ?? 'patient'];
+  return [p.field];
+}
+
+/** The event fields the rule read, recorded with the outcome so the alert shows its evidence. */
+function factsOf(rule: ComplianceRule, event: RuleEvent): Readonly<Record<string, unknown>> {
+  const fields = [...(rule.match ? fieldsOf(rule.match) : []), ...fieldsOf(rule.violation)];
+  return Object.fromEntries([...new Set(fields)].filter((f) => f !== 'patient').map((f) => [f, eventField(event, f) ?? null]));
+}
+
+export interface RelatedEventQuery {
+  readonly types: readonly string[];
+  readonly joinField: string;
+  readonly joinValue: unknown;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** What the engine must fetch for `evaluateCompliance(rule, event, …)`: one query per relatedExists clause. */
+export function relatedEventQueries(rule: ComplianceRule, event: RuleEvent): readonly RelatedEventQuery[] {
+  const at = Date.parse(event.occurredAt);
+  if (!Number.isFinite(at)) return [];
+  const lookups: readonly RelatedExists[] = [...(rule.match ? relatedLookups(rule.match) : []), ...relatedLookups(rule.violation)];
+  return lookups.map((l) => ({
+    types: [l.type],
+    joinField: l.join ?? 'patient',
+    joinValue: eventField(event, l.join ?? 'patient') ?? null,
+    from: new Date(at - (l.beforeMinutes ?? 0) * 60_000).toISOString(),
+    to: new Date(at + (l.afterMinutes ?? 0) * 60_000).toISOString(),
+  }));
+}

@@ -1,0 +1,95 @@
+/**
+ * What evaluators take and give. A series rule reads an indicator series for one (org unit, series
+ * key) and judges its last point; the outcome is keyed by (org unit, series key, period) and carries
+ * the values and baseline that produced it, so an alert's history can show why it changed.
+ */
+export interface SeriesPointInput {
+  readonly periodStart: string;
+  readonly periodKey: string;
+  readonly value: number | null;
+  readonly closed: boolean;
+  readonly target?: number | null;
+  readonly previous?: number | null;
+  readonly yearAgo?: number | null;
+}
+
+/** Points in ascending period order, contiguous (a gap is a point with `value: null`). */
+export interface SeriesInput {
+  readonly orgUnit: string;
+  readonly seriesKey: string;
+  readonly points: readonly SeriesPointInput[];
+}
+
+/** The anomaly detector's verdict for one point (see rules/anomaly). */
+export interface AnomalyVerdict {
+  readonly score: number;
+  readonly expected: { readonly center: number; readonly low: number; readonly high: number };
+  readonly observed: number;
+  readonly deviation: number;
+  readonly kind: string;
+}
+
+export interface AnomalyInput {
+  readonly orgUnit: string;
+  readonly seriesKey: string;
+  readonly periodKey: string;
+  readonly periodStart: string;
+  readonly closed: boolean;
+  /** null when the detector had no value for the period (missing data) or is still warming up. */
+  readonly verdict: AnomalyVerdict | null;
+}
+
+/** Per source and period: counts from ingest and the time of the last record received. */
+export interface SourceQualityInput {
+  readonly orgUnit: string;
+  readonly sourceId: string;
+  readonly periodKey: string;
+  readonly periodStart: string;
+  readonly closed: boolean;
+  readonly lastReceivedAt: string | null;
+  readonly received: number;
+  readonly accepted: number;
+  readonly invalid: number;
+  readonly onTime: number;
+}
+
+export type OutcomeKind = 'breach' | 'ok' | 'no_data' | 'skipped' | 'pending';
+
+export type OutcomeReason =
+  | 'open_period'
+  | 'missing_data'
+  | 'insufficient_history'
+  | 'zero_baseline'
+  | 'not_applicable'
+  | 'window_open'
+  | 'disabled';
+
+export interface OutcomeDetail {
+  readonly reason?: OutcomeReason;
+  /** The observed inputs (value, window members, counts…). */
+  readonly values?: Readonly<Record<string, number | null>>;
+  /** What the value was compared with (target, previous, expected range…). */
+  readonly baseline?: Readonly<Record<string, number | null>>;
+  /** Compliance: the event fields the predicate read. */
+  readonly facts?: Readonly<Record<string, unknown>>;
+}
+
+export interface RuleOutcome {
+  readonly ruleCode: string;
+  readonly ruleVersion: number;
+  readonly orgUnit: string;
+  readonly seriesKey: string;
+  readonly periodKey: string;
+  readonly periodStart: string | null;
+  readonly closed: boolean;
+  readonly kind: OutcomeKind;
+  /** The judged quantity: raw value, signed deviation or change, aggregate, score, minutes silent. */
+  readonly value: number | null;
+  readonly bound: number | null;
+  /** On the ok side of the recovery bound (always true without hysteresis); read only when kind is 'ok'. */
+  readonly recovered: boolean;
+  readonly evaluatedAt: string;
+  /** Compliance: when a 'pending' outcome can be decided; the scheduler re-checks then. */
+  readonly pendingUntil?: string;
+  readonly detail: OutcomeDetail;
+}
