@@ -28,6 +28,18 @@ export interface AppDeps {
   readonly orgs: OrgsService;
   /** A pino logger for request logs (with request ids); none in tests. */
   readonly logger?: FastifyServerOptions['loggerInstance'];
+  /** Domain modules beyond the foundation (ingest, indicators, rules, work orders, …). */
+  readonly modules?: readonly AppModule[];
+}
+
+/**
+ * A domain's HTTP surface: resolvers for the resources its routes name (so the central access
+ * check can place them in the org tree) and a function that registers its routes.
+ */
+export interface AppModule {
+  readonly name: string;
+  readonly resolvers?: Readonly<Record<string, ResourceResolver>>;
+  register(app: FastifyInstance): void | Promise<void>;
 }
 
 export const appVersion = '0.1.0';
@@ -98,6 +110,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     ...orgResolvers(deps.orgs),
     ...userResolvers(deps.accounts),
     ...tokenResolvers(deps.accounts),
+    ...Object.assign({}, ...(deps.modules ?? []).map((m) => m.resolvers ?? {})),
   }));
   registerAccessControl(app, {
     clock: deps.clock,
@@ -115,5 +128,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   registerUserRoutes(app, { accounts: deps.accounts, auth: deps.auth, clock: deps.clock });
   registerTokenRoutes(app, { accounts: deps.accounts, clock: deps.clock });
   registerAuditRoutes(app, { db: deps.db });
+  for (const module of deps.modules ?? []) await module.register(app);
   return app;
 }

@@ -4,3 +4,7 @@
  */
 export { AppError, isAppError, type ErrorDetails } from './app-error.ts';
 export { createFakeClock, systemClock, type Clock } from './clock.ts';
+export {
+  bucketStart, DEFAULT_TIME_ZONE, GRAINS, isGrain, isPeriodOpen, nextPeriod, parsePeriodKey, periodEnd, periodKey, periodsBetween,
+  previousPeriod, samePeriodLastYear, type Grain, type ParsedPeriod,
+} from './period.ts';

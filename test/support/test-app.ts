@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createApp } from '../../src/app.ts';
+import { createApp, type AppModule } from '../../src/app.ts';
 import type { UserRole } from '../../src/auth/index.ts';
 import { systemContext } from '../../src/cli/bootstrap.ts';
 import { buildServices, type Services } from '../../src/main.ts';
@@ -38,7 +38,12 @@ export const seedUsers: readonly { username: string; role: UserRole; org: string
   { username: 'admin.a', role: 'admin', org: 'DEPT-A' },
 ];
 
-export async function createTestApp(): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Extra domain modules, built from the foundation's services (like main.ts does). */
+  readonly modules?: (env: { db: TestDb['db']; services: Services; clock: ReturnType<typeof createFakeClock> }) => readonly AppModule[] | Promise<readonly AppModule[]>;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const t = await createTestDb();
   const clock = createFakeClock('2026-11-23T08:00:00+08:00');
   const services = buildServices(t.db, { sessionIdleMinutes: 30, sessionMaxHours: 12 });
@@ -53,7 +58,8 @@ export async function createTestApp(): Promise<TestApp> {
     const user = await services.accounts.createUser(ctx, { username: seed.username, displayName: seed.username, orgUnitId: org.id, initialPassword: testPassword });
     await services.accounts.grant(ctx, user.id, seed.role, org);
   }
-  const app = await createApp({ config: { bodyLimitBytes: 1024 * 1024, cookieSecure: false, sessionMaxHours: 12 }, db: t.db, clock, ...services });
+  const modules = options.modules ? await options.modules({ db: t.db, services, clock }) : [];
+  const app = await createApp({ config: { bodyLimitBytes: 8 * 1024 * 1024, cookieSecure: false, sessionMaxHours: 12 }, db: t.db, clock, ...services, modules });
   await app.ready();
 
   function client(cookie: string, csrf: string): Client {
