@@ -56,3 +56,4 @@ export {
   type SuppressionReason,
   type Stage,
 } from './pipeline.ts';
+export type { AlertTransitionConsumer, AlertTransitionEvent } from './alert-transition.ts';

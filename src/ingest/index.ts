@@ -63,3 +63,4 @@ export {
   type MappingResult,
 } from './adapters/tabular-mapping.ts';
 export { parseCsv, parseXlsx, type TabularRecord } from './adapters/tabular.ts';
+export type { IngestCommitConsumer, StoredEvent } from './stored-event.ts';

@@ -1,0 +1,33 @@
+/**
+ * A stored alert changed state. The rule engine emits these (inside the transaction that
+ * records the transition); work orders and notifications consume them.
+ */
+export interface AlertTransitionEvent {
+  readonly alertId: number;
+  readonly fingerprint: string;
+  readonly ruleCode: string;
+  readonly ruleNameZh: string;
+  readonly ruleNameEn: string;
+  readonly category: string;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly orgUnitId: number;
+  readonly orgUnitCode: string;
+  /** Rule + parent org unit: alerts of one group share one work order. */
+  readonly groupKey: string;
+  readonly from: 'pending' | 'firing' | 'resolved' | null;
+  readonly to: 'pending' | 'firing' | 'resolved';
+  readonly reason: string;
+  readonly at: Date;
+  readonly periodKey: string;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly messageZh: string;
+  readonly messageEn: string;
+  /** Whether the notification pipeline let it through (false when silenced, inhibited or muted). */
+  readonly notify: boolean;
+}
+
+export interface AlertTransitionConsumer {
+  readonly name: string;
+  onTransition(tx: import('../store/index.ts').Queryable, event: AlertTransitionEvent): Promise<void>;
+}
