@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
+import { simulateCommand } from './simulate-command.ts';
 
 /** The `yunjian` command: one entry point, one subcommand per task. */
 const program = new Command('yunjian')
@@ -10,6 +11,7 @@ const program = new Command('yunjian')
 
 registerServeCommands(program);
 registerAdminCommands(program);
+program.addCommand(simulateCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
