@@ -2,8 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 
 /** argon2id with the library's defaults (64 MiB, t=3, p=4), the OWASP-recommended family. */
+let hashCost: { memoryCost?: number; timeCost?: number } = {};
+
+/**
+ * Lowers the hashing cost: for the test suite only, which hashes hundreds of passwords on two
+ * cores. Verification reads the cost from each stored hash, so both costs verify everywhere.
+ */
+export function setPasswordHashCostForTests(cost: { memoryCost: number; timeCost: number }): void {
+  hashCost = cost;
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return argon2.hash(password, { type: argon2.argon2id, ...hashCost });
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
