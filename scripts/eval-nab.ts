@@ -1,0 +1,89 @@
+/**
+ * Runs the anomaly detector over the Numenta Anomaly Benchmark subset and scores it with the
+ * benchmark's own scorer. One configuration for every file, one pass per series in order, and the
+ * labels are only handed to the scorer.
+ *
+ *   npm run eval:nab -- [--data DIR] [--labels FILE] [--out DIR] [--config JSON]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDetector, stepDetector, type DetectorConfig } from '../src/rules/anomaly/index.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Options {
+  readonly data: string;
+  readonly labels: string;
+  readonly out: string;
+  readonly config: Partial<DetectorConfig>;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i] ?? '';
+    const value = argv[i + 1];
+    if (!['--data', '--labels', '--out', '--config'].includes(flag) || value === undefined) {
+      throw new Error(`usage: eval-nab [--data DIR] [--labels FILE] [--out DIR] [--config JSON] (bad: ${flag})`);
+    }
+    values.set(flag, value);
+    i += 1;
+  }
+  const data = resolve(repoRoot, values.get('--data') ?? '../shared/nab/data');
+  return {
+    data,
+    labels: resolve(repoRoot, values.get('--labels') ?? join(dirname(data), 'labels', 'combined_windows.json')),
+    out: resolve(repoRoot, values.get('--out') ?? 'test-results/nab'),
+    config: JSON.parse(values.get('--config') ?? '{}') as Partial<DetectorConfig>,
+  };
+}
+
+/** NAB timestamps are naive local times; reading them as UTC keeps hour and weekday intact. */
+function parseTimestamp(text: string): number {
+  const [date = '', time = '00:00:00'] = text.trim().split(/[ T]/);
+  const [y = 0, mo = 1, d = 1] = date.split('-').map(Number);
+  const [h = 0, mi = 0, s = 0] = time.split(':').map(Number);
+  return Date.UTC(y, mo - 1, d, h, mi, s);
+}
+
+function scoreFile(path: string, config: Partial<DetectorConfig>): string {
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const out = ['timestamp,anomaly_score'];
+  let state = createDetector(config);
+  for (const line of lines.slice(1)) {
+    const [ts = '', value = ''] = line.split(',');
+    const step = stepDetector(state, { timestamp: parseTimestamp(ts), value: Number(value) });
+    state = step.state;
+    out.push(`${ts},${step.score.toFixed(6)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function main(): void {
+  const opts = parseOptions(process.argv.slice(2));
+  // The benchmark's timestamps carry no zone; one setting (UTC) for every file.
+  const config: Partial<DetectorConfig> = { utcOffsetMinutes: 0, ...opts.config };
+  const started = performance.now();
+  for (const category of readdirSync(opts.data, { withFileTypes: true })) {
+    if (!category.isDirectory()) continue;
+    mkdirSync(join(opts.out, category.name), { recursive: true });
+    for (const file of readdirSync(join(opts.data, category.name)).filter((f) => f.endsWith('.csv')).sort()) {
+      writeFileSync(join(opts.out, category.name, file), scoreFile(join(opts.data, category.name, file), config));
+    }
+  }
+  console.log(`detector ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const scorer = join(dirname(opts.data), 'score.mjs');
+  const args = [scorer, opts.out, '--nab-root', dirname(opts.data), '--windows', opts.labels];
+  console.log(execFileSync(process.execPath, [...args, '--per-file'], { encoding: 'utf8' }).trimEnd());
+  const json = JSON.parse(execFileSync(process.execPath, [...args, '--json', '-q'], { encoding: 'utf8' })) as {
+    profiles: Record<string, { normalized: number | null }>;
+  };
+  const summary = Object.fromEntries(
+    Object.entries(json.profiles).map(([name, p]) => [name, p.normalized === null ? null : Math.round(p.normalized * 100) / 100]),
+  );
+  console.log(JSON.stringify(summary));
+}
+
+main();

@@ -1,0 +1,74 @@
+/** Kinds of deviation the detector names in its explanation. */
+export type AnomalyKind = 'spike' | 'dip' | 'level_shift' | 'trend_change' | 'none';
+
+/** One observation of an indicator series. `holiday: true` compares it with the rest-day profile,
+ * `holiday: false` forces the workday profile (an adjusted working weekend); absent = by weekday. */
+export interface SeriesPoint {
+  readonly timestamp: number;
+  readonly value: number;
+  readonly holiday?: boolean;
+}
+
+export interface DetectorConfig {
+  /** Recent values kept for the robust rolling baseline (median / MAD). */
+  readonly windowSize: number;
+  /** Most recent points compared with the rest of the window to find a level shift. */
+  readonly shortWindow: number;
+  /** Points seen before any score is emitted. */
+  readonly warmup: number;
+  /** Points after an alarm during which further scores are damped (one alarm per onset). */
+  readonly refractory: number;
+  /** Score at or above which a point counts as an alarm (starts the refractory period). */
+  readonly alarmScore: number;
+  /** Robust z at which a point's deviation counts as half-way abnormal (sets the expected range). */
+  readonly zHalf: number;
+  /** Points of history the score is calibrated against. */
+  readonly calibrationHorizon: number;
+  /** Offset of local time from UTC, for hour-of-day and weekday profiles. */
+  readonly utcOffsetMinutes: number;
+  /** 'auto' uses hour-of-day × workday/rest-day profiles when the cadence is hourly or finer. */
+  readonly seasonality: 'auto' | 'off';
+}
+
+export interface ExpectedRange {
+  readonly center: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** Seasonal profile: one Huber-clipped running centre and spread per slot (hour × day type). */
+export interface SeasonalProfile {
+  readonly center: readonly number[];
+  readonly spread: readonly number[];
+  readonly count: readonly number[];
+}
+
+export interface DetectorState {
+  readonly version: 1;
+  readonly config: DetectorConfig;
+  readonly count: number;
+  readonly lastTimestamp: number | null;
+  readonly cadenceMs: number | null;
+  readonly window: readonly number[];
+  readonly profile: SeasonalProfile;
+  /** Huber-clipped running mean absolute error of the rolling-median baseline (null until warm). */
+  readonly flatError: number | null;
+  /** The same for the seasonal profile (null until its slots are ready). */
+  readonly seasonalError: number | null;
+  readonly rangeMin: number | null;
+  readonly rangeMax: number | null;
+  readonly sinceAlarm: number;
+  /** Decayed log-scale histogram of past deviation statistics (see surprise.ts). */
+  readonly history: readonly number[];
+}
+
+export interface DetectorStep {
+  readonly state: DetectorState;
+  /** 0 (normal) … 1 (certainly anomalous); damped during the refractory period after an alarm. */
+  readonly score: number;
+  readonly expected: ExpectedRange;
+  readonly observed: number;
+  /** observed − expected.center */
+  readonly deviation: number;
+  readonly kind: AnomalyKind;
+}
