@@ -13,6 +13,8 @@ export interface CreateUserInput {
   readonly email?: string | null;
   readonly orgUnitId: number;
   readonly initialPassword: string;
+  /** Demo accounts skip the first-login change; real accounts never do. */
+  readonly mustChangePassword?: boolean;
 }
 
 export interface PublicUser {
@@ -67,7 +69,7 @@ export function createAccountsService(deps: { db: Db; auth: Pick<AuthService, 'p
       const id = await db.transaction(async (tx) => {
         const newId = await users.insertUser(tx, {
           username: input.username, displayName: input.displayName, email: input.email ?? null, orgUnitId: input.orgUnitId,
-          passwordHash: hash, mustChangePassword: true, now: ctx.now,
+          passwordHash: hash, mustChangePassword: input.mustChangePassword ?? true, now: ctx.now,
         });
         await appendAudit(tx, ctx.actor, {
           action: 'user.created', targetKind: 'user', targetId: String(newId), orgUnitId: input.orgUnitId,
