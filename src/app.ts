@@ -106,12 +106,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  const resolvers = new Map<string, ResourceResolver>(Object.entries({
-    ...orgResolvers(deps.orgs),
-    ...userResolvers(deps.accounts),
-    ...tokenResolvers(deps.accounts),
-    ...Object.assign({}, ...(deps.modules ?? []).map((m) => m.resolvers ?? {})),
-  }));
+  const resolverSets: Readonly<Record<string, ResourceResolver>>[] = [
+    orgResolvers(deps.orgs), userResolvers(deps.accounts), tokenResolvers(deps.accounts), ...(deps.modules ?? []).map((m) => m.resolvers ?? {}),
+  ];
+  const resolvers = new Map<string, ResourceResolver>(resolverSets.flatMap((set) => Object.entries(set)));
   registerAccessControl(app, {
     clock: deps.clock,
     resolvers,
