@@ -72,6 +72,29 @@ describe('anomaly detector', () => {
     expect(nine?.expected.center).toBeGreaterThan(350);
   });
 
+  it('judges the first weekend of a series without a weekly pattern by its all-days hour profile', () => {
+    // Same clinic-hours step every day of the week: the rest-day slots are still empty on the
+    // first Saturday, so the hour profile pooled over all days has to carry the expectation.
+    const points = Array.from({ length: 24 * 8 }, (_, k) => {
+      const hour = k % 24;
+      return { timestamp: START + k * HOUR, value: (hour >= 8 && hour < 18 ? 400 : 50) + 5 * noise(k) };
+    });
+    const { steps } = run(createDetector({ utcOffsetMinutes: 0 }), points);
+    const weekend = steps.slice(24 * 5, 24 * 7);
+    expect(Math.max(...weekend.map((s) => s.score))).toBeLessThan(defaultDetectorConfig.alarmScore);
+    expect(weekend[9]?.expected.center).toBeGreaterThan(350);
+  });
+
+  it.each([
+    { extremeScore: defaultDetectorConfig.extremeScore, alarm: true },
+    { extremeScore: 0, alarm: false },
+  ])('flags a small step past every value seen so far as a new extreme (score $extremeScore)', ({ extremeScore, alarm }) => {
+    const { state } = run(createDetector({ utcOffsetMinutes: 0, extremeScore }), flat(300));
+    // About two robust sigmas above the median, but a quarter of the seen range past the maximum.
+    const step = stepDetector(state, { timestamp: START + 300 * HOUR, value: 101.5 });
+    expect(step.score >= defaultDetectorConfig.alarmScore).toBe(alarm);
+  });
+
   it('compares holiday points with the rest-day profile without touching workday slots', () => {
     const workdays = Array.from({ length: 24 * 5 }, (_, k) => ({ timestamp: START + k * HOUR, value: 100 }));
     const { state } = run(createDetector({ utcOffsetMinutes: 0 }), workdays);

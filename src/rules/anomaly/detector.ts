@@ -19,6 +19,8 @@ export const defaultDetectorConfig: DetectorConfig = {
   calibrationHorizon: 5000,
   utcOffsetMinutes: 480,
   seasonality: 'auto',
+  extremeTolerance: 0.05,
+  extremeScore: 0.95,
 };
 
 export function createDetector(config: Partial<DetectorConfig> = {}): DetectorState {
@@ -30,6 +32,7 @@ export function createDetector(config: Partial<DetectorConfig> = {}): DetectorSt
     cadenceMs: null,
     window: [],
     profile: emptyProfile(),
+    pooled: emptyProfile(),
     flatError: null,
     seasonalError: null,
     rangeMin: null,
@@ -67,22 +70,27 @@ interface Baseline {
   readonly seasonalCenter: number | null;
 }
 
-/** Expected value: the rolling median, or the seasonal profile when it has proved better. */
+/** Expected value: the rolling median, or the seasonal profile when it has proved better. The
+ * profile's day-type slot is used once ready; until then the same hour pooled over all days,
+ * so a series without a weekly pattern is not judged by a flat baseline on its first weekends. */
 function baselineFor(state: DetectorState, point: SeriesPoint, cadenceMs: number | null, floor: number): Baseline {
   const cfg = state.config;
   const flatCenter = state.window.length > 0 ? median(state.window) : point.value;
   const flatSigma = Math.max(floor, robustSigma(state.window, flatCenter));
   const slot = slotOf(point.timestamp, cfg.utcOffsetMinutes, point.holiday);
   const usable = cfg.seasonality === 'auto' && cadenceMs !== null && cadenceMs <= HOUR_MS;
-  const from = usable ? expectationSlot(state.profile, slot, slotReadyCount(cadenceMs)) : null;
-  const seasonalCenter = from === null ? null : (state.profile.center[from] ?? point.value);
+  const own = usable ? expectationSlot(state.profile, slot, slotReadyCount(cadenceMs)) : null;
+  const pooledFrom = usable && own === null ? expectationSlot(state.pooled, slot % 24, slotReadyCount(cadenceMs)) : null;
+  const prof = own === null && pooledFrom !== null ? state.pooled : state.profile;
+  const from = own ?? pooledFrom;
+  const seasonalCenter = from === null ? null : (prof.center[from] ?? point.value);
   const better =
     from !== null && state.seasonalError !== null && state.flatError !== null &&
     state.seasonalError < SEASONAL_ADVANTAGE * state.flatError;
   if (!better || seasonalCenter === null) return { center: flatCenter, sigma: flatSigma, flatCenter, flatSigma, slot, seasonalCenter };
   // A slot seen only a few times underestimates its spread; pool with the profile-wide error.
-  const young = (state.profile.count[from] ?? 0) < 3 * slotReadyCount(cadenceMs ?? HOUR_MS);
-  const spread = Math.max(state.profile.spread[from] ?? 0, young ? 0.5 * (state.seasonalError ?? 0) : 0);
+  const young = (prof.count[from] ?? 0) < 3 * slotReadyCount(cadenceMs ?? HOUR_MS);
+  const spread = Math.max(prof.spread[from] ?? 0, young ? 0.5 * (state.seasonalError ?? 0) : 0);
   const sigma = Math.max(floor, 1.25 * spread);
   return { center: seasonalCenter, sigma, flatCenter, flatSigma, slot, seasonalCenter };
 }
@@ -99,6 +107,14 @@ function changeStatistics(window: readonly number[], value: number, cfg: Detecto
   return { shiftZ, trendZ };
 }
 
+/** True when `value` lies beyond the whole range seen so far by more than `tolerance` of its
+ * width: a new extreme is suspicious however the local baseline has drifted towards it. */
+function isNewExtreme(state: DetectorState, value: number, tolerance: number): boolean {
+  if (state.rangeMin === null || state.rangeMax === null || tolerance <= 0) return false;
+  const margin = tolerance * (state.rangeMax - state.rangeMin);
+  return margin > 0 && (value > state.rangeMax + margin || value < state.rangeMin - margin);
+}
+
 function kindOf(value: number, shift: number, trend: number, deviation: number, raw: number): AnomalyKind {
   if (raw < 0.5) return 'none';
   if (shift >= Math.max(value, trend)) return 'level_shift';
@@ -108,7 +124,8 @@ function kindOf(value: number, shift: number, trend: number, deviation: number, 
 
 /** Feeds one point; pure: returns the next state and the explained score of this point. The
  * score is the larger component (deviation, level shift, trend change) weighted by how rare
- * such a deviation has been in this series, and is 0 within `refractory` points of an alarm. */
+ * such a deviation has been in this series, raised to `extremeScore` when the value leaves the
+ * range seen so far, and is 0 within `refractory` points of an alarm. */
 export function stepDetector(state: DetectorState, point: SeriesPoint): DetectorStep {
   const cfg = state.config;
   const v = point.value;
@@ -127,7 +144,9 @@ export function stepDetector(state: DetectorState, point: SeriesPoint): Detector
   const trend = zToScore(trendZ, cfg.zHalf);
   const statistic = Math.max(Math.abs(deviation / base.sigma), Math.abs(shiftZ), Math.abs(trendZ));
   const warm = state.count >= cfg.warmup;
-  const raw = warm ? (1 - tailShare(state.history, statistic)) * Math.max(value, shift, trend) : 0;
+  const calibrated = (1 - tailShare(state.history, statistic)) * Math.max(value, shift, trend);
+  const extreme = isNewExtreme(state, v, cfg.extremeTolerance) ? cfg.extremeScore : 0;
+  const raw = warm ? Math.max(calibrated, extreme) : 0;
   // Any raw alarm restarts the quiet period, so a shifted level that keeps deviating while the
   // baseline adapts does not alarm again and again.
   const score = state.sinceAlarm < cfg.refractory ? 0 : raw;
@@ -138,6 +157,7 @@ export function stepDetector(state: DetectorState, point: SeriesPoint): Detector
     cadenceMs,
     window: pushBounded(state.window, v, cfg.windowSize),
     profile: cfg.seasonality === 'auto' ? updateProfile(state.profile, base.slot, v, floor) : state.profile,
+    pooled: cfg.seasonality === 'auto' ? updateProfile(state.pooled, base.slot % 24, v, floor) : state.pooled,
     flatError: state.window.length > 0 ? nextError(state.flatError, Math.abs(v - base.flatCenter)) : null,
     seasonalError:
       base.seasonalCenter === null ? state.seasonalError : nextError(state.seasonalError, Math.abs(v - base.seasonalCenter)),

@@ -28,6 +28,10 @@ export interface DetectorConfig {
   readonly utcOffsetMinutes: number;
   /** 'auto' uses hour-of-day × workday/rest-day profiles when the cadence is hourly or finer. */
   readonly seasonality: 'auto' | 'off';
+  /** A value beyond everything seen so far by more than this share of the seen range is a new
+   * extreme and scores `extremeScore` (0 disables). */
+  readonly extremeTolerance: number;
+  readonly extremeScore: number;
 }
 
 export interface ExpectedRange {
@@ -51,6 +55,8 @@ export interface DetectorState {
   readonly cadenceMs: number | null;
   readonly window: readonly number[];
   readonly profile: SeasonalProfile;
+  /** Hour-of-day profile over all days, used while the day-type slot is still young. */
+  readonly pooled: SeasonalProfile;
   /** Huber-clipped running mean absolute error of the rolling-median baseline (null until warm). */
   readonly flatError: number | null;
   /** The same for the seasonal profile (null until its slots are ready). */
