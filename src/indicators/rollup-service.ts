@@ -1,0 +1,207 @@
+import type { IngestCommitConsumer, StoredEvent } from '../ingest/stored-event.ts';
+import { GRAINS, bucketStart, periodEnd, type Grain } from '../shared/index.ts';
+import type { Db, Queryable } from '../store/index.ts';
+import { needsMergeableState, reportingTimeZone, type IndicatorCatalog } from './catalog-service.ts';
+import type { IndicatorDefinition, RatioTerm } from './definition.ts';
+import {
+  deleteRollups, eventPage, listManualValues, lockRollupsExclusive, lockRollupsShared, lockSketches, readMergeableState, upsertRollups,
+  type EventRow, type RollupKey, type RollupRow,
+} from './indicator-repo.ts';
+import { EMPTY_ACCUMULATOR, contributionsOf, manualContributionsOf, mergeAccumulators, type Accumulator, type Contribution, type ManualEntry } from './rollup.ts';
+import type { IndicatorEvent } from './rows.ts';
+import { parseSketch } from './sketch.ts';
+
+/**
+ * Keeps `indicator_rollup` equal to a fold of the contributions of every stored event and manual
+ * value under the current definitions. Incremental: the ingest consumer adds each batch's
+ * contributions in the batch's own transaction. From scratch: `rebuild` deletes a range and
+ * replays the raw events through the same code. A shared advisory lock held by every writer and
+ * taken exclusively by a rebuild keeps the two from interleaving.
+ */
+
+/** In-memory sum of a batch's contributions, keyed by roll-up row. */
+export class RollupBatch {
+  private readonly rows = new Map<string, { key: RollupKey; acc: Accumulator }>();
+
+  add(indicator: string, orgUnitId: number, contributions: readonly Contribution[], sign: 1 | -1 = 1): void {
+    for (const c of contributions) {
+      const key = `${indicator}|${String(orgUnitId)}|${c.grain}|${String(c.bucketStart.getTime())}`;
+      const acc = sign === 1 ? c.accumulator : negate(c.accumulator);
+      const prior = this.rows.get(key);
+      this.rows.set(key, { key: { indicator, orgUnitId, grain: c.grain, bucketStart: c.bucketStart }, acc: prior ? mergeAccumulators(prior.acc, acc) : acc });
+    }
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  entries(): readonly { key: RollupKey; acc: Accumulator }[] {
+    return [...this.rows.values()];
+  }
+}
+
+/** Manual values can be replaced, so their old contribution is taken back; only additive columns are involved. */
+function negate(acc: Accumulator): Accumulator {
+  return { count: -acc.count, sum: -acc.sum, numerator: -acc.numerator, denominator: -acc.denominator, sketch: null, distinct: null };
+}
+
+function toIndicatorEvent(e: Pick<StoredEvent, 'eventId' | 'type' | 'occurredAt' | 'patient' | 'orgUnitCode' | 'attributes'>): IndicatorEvent {
+  return { id: e.eventId, type: e.type, occurredAt: e.occurredAt, patient: e.patient, orgUnit: e.orgUnitCode, attributes: e.attributes };
+}
+
+/**
+ * Writes a batch: one multi-row upsert; rows of percentile and distinct measures first merge their
+ * JSON state with the stored one under the sketch lock.
+ */
+export async function writeRollupBatch(tx: Queryable, batch: RollupBatch, definitions: readonly IndicatorDefinition[]): Promise<void> {
+  if (batch.size === 0) return;
+  const byCode = new Map(definitions.map((d) => [d.code, d]));
+  const entries = batch.entries();
+  const mergeable = entries.filter(({ key, acc }) => {
+    const d = byCode.get(key.indicator);
+    return d !== undefined && (acc.sketch !== null || acc.distinct !== null) && (needsMergeableState(d).sketch || needsMergeableState(d).distinct);
+  });
+  const stored = new Map<string, Accumulator>();
+  if (mergeable.length > 0) {
+    await lockSketches(tx);
+    for (const s of await readMergeableState(tx, mergeable.map((m) => m.key))) {
+      const key = `${s.indicator}|${String(s.orgUnitId)}|${s.grain}|${String(s.bucketStart.getTime())}`;
+      const sketch = s.sketch === null ? null : parseSketch(s.sketch);
+      const distinct = Array.isArray(s.distinct) ? (s.distinct as string[]) : null;
+      stored.set(key, { ...EMPTY_ACCUMULATOR, sketch, distinct });
+    }
+  }
+  const rows: RollupRow[] = entries.map(({ key, acc }) => {
+    const id = `${key.indicator}|${String(key.orgUnitId)}|${key.grain}|${String(key.bucketStart.getTime())}`;
+    const prior = stored.get(id);
+    const merged = prior ? mergeAccumulators(prior, { ...EMPTY_ACCUMULATOR, sketch: acc.sketch, distinct: acc.distinct }) : acc;
+    return {
+      ...key, count: acc.count, sum: acc.sum, numerator: acc.numerator, denominator: acc.denominator, sketch: merged.sketch, distinct: merged.distinct,
+    };
+  });
+  await upsertRollups(tx, rows);
+}
+
+/** Adds the contributions of events to a batch; `keep` drops contributions outside a rebuilt range. */
+function addEvents(
+  batch: RollupBatch,
+  definitions: readonly IndicatorDefinition[],
+  events: readonly { orgUnitId: number; event: IndicatorEvent }[],
+  timeZone: string,
+  keep: (c: Contribution) => boolean = () => true,
+): void {
+  for (const { orgUnitId, event } of events) {
+    for (const d of definitions) {
+      const contributions = contributionsOf(d, event, timeZone);
+      if (contributions.length > 0) batch.add(d.code, orgUnitId, contributions.filter(keep));
+    }
+  }
+}
+
+/** Adds (or with sign −1 takes back) a manual value's contributions to every definition reading it. */
+export function addManualEntry(batch: RollupBatch, definitions: readonly IndicatorDefinition[], orgUnitId: number, entry: ManualEntry, timeZone: string, sign: 1 | -1 = 1, keep: (c: Contribution) => boolean = () => true): void {
+  for (const d of definitions) {
+    const contributions = manualContributionsOf(d, entry, timeZone).filter(keep);
+    if (contributions.length > 0) batch.add(d.code, orgUnitId, contributions, sign);
+  }
+}
+
+/** The roll-up consumer of ingest commits: contributions of every current definition, in the batch's transaction. */
+export function createIndicatorRollupConsumer(deps: { catalog: IndicatorCatalog }): IngestCommitConsumer {
+  return {
+    name: 'indicator-rollups',
+    async inTransaction(tx: Queryable, events: readonly StoredEvent[]): Promise<void> {
+      if (events.length === 0) return;
+      await lockRollupsShared(tx);
+      const definitions = await deps.catalog.all(tx);
+      const timeZone = await reportingTimeZone(tx);
+      const batch = new RollupBatch();
+      addEvents(batch, definitions, events.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent(e) })), timeZone);
+      await writeRollupBatch(tx, batch, definitions);
+    },
+  };
+}
+
+export interface RebuildOptions {
+  /** Buckets of every grain overlapping [from, to) are recomputed; the whole history when absent. */
+  readonly from?: Date;
+  readonly to?: Date;
+  /** Only these indicators (all when absent). */
+  readonly indicators?: readonly string[];
+  readonly pageSize?: number;
+}
+
+export interface RebuildResult {
+  readonly deletedRows: number;
+  readonly eventsRead: number;
+  readonly manualValues: number;
+}
+
+function eventTypesOf(definitions: readonly IndicatorDefinition[]): string[] {
+  const fromTerm = (t: RatioTerm): readonly string[] => (t.kind === 'events' ? t.source.eventTypes : []);
+  const types = definitions.flatMap((d) => {
+    const m = d.measure;
+    if (m.kind === 'manual') return [];
+    if (m.kind === 'ratio') return [...fromTerm(m.numerator), ...fromTerm(m.denominator)];
+    return m.source.eventTypes;
+  });
+  return [...new Set(types)].sort();
+}
+
+/**
+ * Recomputes roll-ups from the raw `event` table inside `tx`. For each grain the buckets touching
+ * [from, to) are deleted, then every event is replayed through `contributionsOf` and only the
+ * contributions landing in those buckets are kept: an event's time attribute (dischargedAt, slotAt)
+ * may lie far from its occurredAt, so no event can be skipped by its own timestamp.
+ */
+export async function rebuildRollups(tx: Queryable, catalog: IndicatorCatalog, options: RebuildOptions = {}): Promise<RebuildResult> {
+  await lockRollupsExclusive(tx);
+  const timeZone = await reportingTimeZone(tx);
+  const all = await catalog.all(tx);
+  const wanted = options.indicators ? new Set(options.indicators) : null;
+  const definitions = wanted ? all.filter((d) => wanted.has(d.code)) : all;
+  const codes = wanted ? definitions.map((d) => d.code) : null;
+  const ranges = new Map<Grain, { from: number; to: number }>();
+  let deletedRows = 0;
+  for (const grain of GRAINS) {
+    const from = options.from ? bucketStart(options.from, grain, timeZone) : null;
+    const to = options.to ? periodEnd(new Date(options.to.getTime() - 1), grain, timeZone) : null;
+    ranges.set(grain, { from: from?.getTime() ?? -Infinity, to: to?.getTime() ?? Infinity });
+    deletedRows += await deleteRollups(tx, grain, from, to, codes);
+  }
+  const keep = (c: Contribution): boolean => {
+    const range = ranges.get(c.grain);
+    const t = c.bucketStart.getTime();
+    return range !== undefined && t >= range.from && t < range.to;
+  };
+  if (definitions.length === 0) return { deletedRows, eventsRead: 0, manualValues: 0 };
+  const types = wanted ? eventTypesOf(definitions) : null;
+  let eventsRead = 0;
+  let afterId = 0;
+  const pageSize = options.pageSize ?? 2000;
+  for (;;) {
+    if (types !== null && types.length === 0) break;
+    const page: EventRow[] = await eventPage(tx, afterId, pageSize, types);
+    if (page.length === 0) break;
+    const batch = new RollupBatch();
+    addEvents(batch, definitions, page.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent({ ...e, orgUnitCode: e.orgUnitCode }) })), timeZone, keep);
+    await writeRollupBatch(tx, batch, definitions);
+    eventsRead += page.length;
+    afterId = page[page.length - 1]?.id ?? afterId;
+  }
+  const manual = await listManualValues(tx, null);
+  const batch = new RollupBatch();
+  for (const v of manual) addManualEntry(batch, definitions, v.orgUnitId, { indicator: v.indicator, grain: v.grain, periodStart: v.periodStart, value: v.value }, timeZone, 1, keep);
+  await writeRollupBatch(tx, batch, definitions);
+  return { deletedRows, eventsRead, manualValues: manual.length };
+}
+
+/** `yunjian indicators rebuild` and the definition service: a rebuild in a transaction of its own. */
+export function createIndicatorRebuildService(deps: { db: Db; catalog: IndicatorCatalog }) {
+  return {
+    rebuild: (options: RebuildOptions = {}): Promise<RebuildResult> => deps.db.transaction((tx) => rebuildRollups(tx, deps.catalog, options)),
+  };
+}
+
+export type IndicatorRebuildService = ReturnType<typeof createIndicatorRebuildService>;
