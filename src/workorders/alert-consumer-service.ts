@@ -1,0 +1,86 @@
+import type { AlertTransitionConsumer, AlertTransitionEvent } from '../alerts/alert-transition.ts';
+import type { ActionContext } from '../audit/index.ts';
+import { parsePeriodKey, type Grain } from '../shared/index.ts';
+import type { Queryable } from '../store/index.ts';
+import { readCalendar, rootIdOf } from './workorder-config-service.ts';
+import { decideRecurrence, DEFAULT_RECOVERY_CONFIG, reopenForRecurrence, type RecoveryConfig } from './recovery.ts';
+import { transitionWorkOrder } from './state-machine.ts';
+import * as repo from './workorder-repo.ts';
+import { orgRefByCode } from './routing-repo.ts';
+import { openOrderIn, saveChange, throwIfFailed } from './workorders-service.ts';
+import { SYSTEM_ACTOR } from './work-order.ts';
+
+/**
+ * Work orders from alerts. Which transitions open or feed an order:
+ * - to `firing` with `notify = true`; and to `firing` with severity 1–2 even when the pipeline
+ *   suppressed the notification (silence, mute window, inhibition): a critical or major anomaly
+ *   always needs a follow-up record, while a suppressed minor one does not. Other transitions to
+ *   firing are ignored (the alert keeps its own record).
+ * - one order per alert group (`groupKey`): a later alert of the group attaches to the order
+ *   while it is not closed; after closing, `decideRecurrence` reopens it (within the window) or
+ *   opens a new order linked to it;
+ * - to `resolved`: the alert is recorded as resolved on its orders, and the recovery job marks
+ *   "indicator recovered" once every alert of an order has stayed resolved for N periods.
+ * Runs inside the rule engine's transaction, so the order commits with the alert transition.
+ */
+const GRAIN_MS: Readonly<Record<Grain, number>> = {
+  hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000, quarter: 91 * 86_400_000, year: 365 * 86_400_000,
+};
+
+export function periodMsOf(periodKey: string): number {
+  const parsed = parsePeriodKey(periodKey);
+  return parsed ? GRAIN_MS[parsed.grain] : GRAIN_MS.day;
+}
+
+export function opensWorkOrder(event: Pick<AlertTransitionEvent, 'to' | 'notify' | 'severity'>): boolean {
+  return event.to === 'firing' && (event.notify || event.severity <= 2);
+}
+
+const systemContext = (now: Date): ActionContext => ({ actor: { kind: 'system', id: null, name: 'yunjian' }, now });
+
+async function onFiring(tx: Queryable, recovery: RecoveryConfig, event: AlertTransitionEvent): Promise<void> {
+  const ctx = systemContext(event.at);
+  const alertId = String(event.alertId);
+  const latest = await repo.latestOrderOfGroup(tx, event.groupKey);
+  const decision = decideRecurrence(latest?.order ?? null, event.at, recovery);
+  const record = (orderId: string) =>
+    repo.upsertOrderAlert(tx, { orderId, alertId, orgUnitCode: event.orgUnitCode, state: 'firing', at: event.at, periodMs: periodMsOf(event.periodKey) });
+  if ((decision.action === 'attach' || decision.action === 'reopen') && latest) {
+    const result = decision.action === 'attach'
+      ? transitionWorkOrder(latest.order, { kind: 'attach_alert', alertId, orgUnit: event.orgUnitCode }, SYSTEM_ACTOR, event.at)
+      : reopenForRecurrence(latest.order, alertId, event.orgUnitCode, event.at);
+    const ok = throwIfFailed(result);
+    await saveChange(tx, ctx, latest, latest.order, ok.order, ok.effects, await readCalendar(tx, rootIdOf(latest.orgPath)));
+    await record(latest.order.id);
+    return;
+  }
+  const org = await orgRefByCode(tx, event.orgUnitCode);
+  if (!org) throw new Error(`alert ${alertId}: unknown org unit ${event.orgUnitCode}`);
+  const order = await openOrderIn(tx, ctx, SYSTEM_ACTOR, {
+    title: `${event.ruleNameZh} · ${org.name}`.slice(0, 200),
+    description: event.messageZh.slice(0, 4000),
+    severity: event.severity,
+    category: event.category,
+    org,
+    ruleCode: event.ruleCode,
+    origin: { kind: 'alert', groupKey: event.groupKey },
+    sourceAlerts: [alertId],
+    ...(decision.action === 'link' ? { recurrenceOf: decision.previousOrderId } : {}),
+  });
+  await record(order.id);
+}
+
+export interface AlertConsumerDeps {
+  readonly recovery?: RecoveryConfig;
+}
+
+export function createWorkOrderAlertConsumer(deps: AlertConsumerDeps = {}): AlertTransitionConsumer {
+  const recovery = deps.recovery ?? DEFAULT_RECOVERY_CONFIG;
+  return {
+    name: 'workorders',
+    async onTransition(tx, event) {
+      if (opensWorkOrder(event)) await onFiring(tx, recovery, event);
+      else if (event.to === 'resolved') await repo.resolveOrderAlert(tx, String(event.alertId), event.at);
+    },
+  };
+}
