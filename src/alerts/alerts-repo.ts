@@ -1,0 +1,293 @@
+import type { Queryable } from '../store/index.ts';
+import type { AlertState, AlertStatus } from './alert.ts';
+
+/** SQL for alerts, their transition history, silences and mute windows. */
+export interface AlertRow {
+  readonly id: number;
+  readonly fingerprint: string;
+  readonly ruleId: number;
+  readonly ruleCode: string;
+  readonly orgUnitId: number;
+  readonly orgUnitCode: string;
+  readonly orgPath: string;
+  readonly seriesKey: string;
+  readonly periodKey: string;
+  readonly periodStart: Date | null;
+  readonly severity: 1 | 2 | 3 | 4;
+  readonly category: string;
+  readonly groupKey: string;
+  readonly state: AlertState;
+  readonly status: AlertStatus;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly messageZh: string;
+  readonly messageEn: string;
+  readonly notify: boolean;
+  readonly suppressedBy: string | null;
+  readonly suppressedRefs: readonly string[];
+  readonly lastNotifiedState: AlertState | null;
+  readonly silentSource: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+const ALERT_COLUMNS = `a.id, a.fingerprint, a.rule_id AS "ruleId", a.rule_code AS "ruleCode", a.org_unit_id AS "orgUnitId", o.code AS "orgUnitCode",
+  o.path AS "orgPath", a.series_key AS "seriesKey", a.period_key AS "periodKey", a.period_start AS "periodStart", a.severity, a.category,
+  a.group_key AS "groupKey", a.state, a.status, a.value, a.bound, a.message_zh AS "messageZh", a.message_en AS "messageEn", a.notify,
+  a.suppressed_by AS "suppressedBy", a.suppressed_refs AS "suppressedRefs", a.last_notified_state AS "lastNotifiedState",
+  a.silent_source AS "silentSource", a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
+const FROM = 'FROM alert a JOIN org_unit o ON o.id = a.org_unit_id';
+
+export async function findAlertsByFingerprints(tx: Queryable, fingerprints: readonly string[], lock = false): Promise<AlertRow[]> {
+  if (fingerprints.length === 0) return [];
+  const { rows } = await tx.query<AlertRow>(`SELECT ${ALERT_COLUMNS} ${FROM} WHERE a.fingerprint = ANY($1)${lock ? ' FOR UPDATE OF a' : ''}`, [fingerprints]);
+  return rows;
+}
+
+export async function findAlertById(db: Queryable, id: number): Promise<AlertRow | null> {
+  const { rows } = await db.query<AlertRow>(`SELECT ${ALERT_COLUMNS} ${FROM} WHERE a.id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+export interface AlertWrite {
+  readonly fingerprint: string;
+  readonly ruleId: number;
+  readonly ruleCode: string;
+  readonly orgUnitId: number;
+  readonly seriesKey: string;
+  readonly periodKey: string;
+  readonly periodStart: Date | null;
+  readonly severity: number;
+  readonly category: string;
+  readonly groupKey: string;
+  readonly status: AlertStatus;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly messageZh: string;
+  readonly messageEn: string;
+  readonly notify: boolean;
+  readonly suppressedBy: string | null;
+  readonly suppressedRefs: readonly string[];
+  readonly lastNotifiedState: AlertState | null;
+  readonly silentSource: string | null;
+  readonly at: Date;
+}
+
+const SAVE_ALERT = `INSERT INTO alert (fingerprint, rule_id, rule_code, org_unit_id, series_key, period_key, period_start, severity, category, group_key,
+    state, status, value, bound, message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source,
+    created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
+  ON CONFLICT (fingerprint) DO UPDATE SET severity = EXCLUDED.severity, category = EXCLUDED.category, state = EXCLUDED.state,
+    status = EXCLUDED.status, value = EXCLUDED.value, bound = EXCLUDED.bound, message_zh = EXCLUDED.message_zh,
+    message_en = EXCLUDED.message_en, notify = EXCLUDED.notify, suppressed_by = EXCLUDED.suppressed_by,
+    suppressed_refs = EXCLUDED.suppressed_refs, last_notified_state = EXCLUDED.last_notified_state,
+    silent_source = EXCLUDED.silent_source, updated_at = EXCLUDED.updated_at
+  RETURNING id`;
+
+function alertParams(w: AlertWrite): unknown[] {
+  return [
+    w.fingerprint, w.ruleId, w.ruleCode, w.orgUnitId, w.seriesKey, w.periodKey, w.periodStart, w.severity, w.category, w.groupKey,
+    w.status.state, JSON.stringify(w.status), w.value, w.bound, w.messageZh, w.messageEn, w.notify, w.suppressedBy,
+    JSON.stringify(w.suppressedRefs), w.lastNotifiedState, w.silentSource, w.at,
+  ];
+}
+
+/** Inserts or updates the alert of this identity; returns its id. */
+export async function saveAlert(tx: Queryable, w: AlertWrite): Promise<number> {
+  const { rows } = await tx.query<{ id: number }>(SAVE_ALERT, alertParams(w));
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('alert upsert returned no id');
+  return id;
+}
+
+/** Saves the alert and appends its transition to the history in one statement; returns the alert id. */
+export async function saveAlertTransition(tx: Queryable, w: AlertWrite, h: Omit<HistoryWrite, 'alertId'>): Promise<number> {
+  const { rows } = await tx.query<{ id: number }>(
+    `WITH saved AS (${SAVE_ALERT})
+     INSERT INTO alert_history (alert_id, from_state, to_state, reason, trigger, at, period_key, closed, value, bound, detail, rule_version,
+       notify, suppressed_by, suppressed_refs)
+     SELECT saved.id, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36 FROM saved
+     RETURNING alert_id AS id`,
+    [...alertParams(w), h.from, h.to, h.reason, h.trigger, h.at, h.periodKey, h.closed, h.value, h.bound, JSON.stringify(h.detail), h.ruleVersion,
+      h.notify, h.suppressedBy, JSON.stringify(h.suppressedRefs)],
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('alert upsert returned no id');
+  return id;
+}
+
+/** Records an evaluation that changed no state (value, counters) without touching the notification fields. */
+export async function updateAlertStatus(tx: Queryable, id: number, status: AlertStatus, value: number | null, at: Date): Promise<void> {
+  await tx.query('UPDATE alert SET status = $2, value = $3, updated_at = $4 WHERE id = $1', [id, JSON.stringify(status), value, at]);
+}
+
+export interface HistoryWrite {
+  readonly alertId: number;
+  readonly from: AlertState | null;
+  readonly to: AlertState;
+  readonly reason: string;
+  readonly trigger: 'evaluation' | 'late_data' | 'schedule';
+  readonly at: Date;
+  readonly periodKey: string;
+  readonly closed: boolean;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly detail: unknown;
+  readonly ruleVersion: number;
+  readonly notify: boolean;
+  readonly suppressedBy: string | null;
+  readonly suppressedRefs: readonly string[];
+}
+
+export async function insertHistory(tx: Queryable, h: HistoryWrite): Promise<void> {
+  await tx.query(
+    `INSERT INTO alert_history (alert_id, from_state, to_state, reason, trigger, at, period_key, closed, value, bound, detail, rule_version,
+       notify, suppressed_by, suppressed_refs)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+    [h.alertId, h.from, h.to, h.reason, h.trigger, h.at, h.periodKey, h.closed, h.value, h.bound, JSON.stringify(h.detail), h.ruleVersion,
+      h.notify, h.suppressedBy, JSON.stringify(h.suppressedRefs)],
+  );
+}
+
+export interface HistoryRow {
+  readonly from: AlertState | null;
+  readonly to: AlertState;
+  readonly reason: string;
+  readonly trigger: string;
+  readonly at: Date;
+  readonly periodKey: string;
+  readonly closed: boolean;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly detail: Readonly<Record<string, unknown>>;
+  readonly ruleVersion: number;
+  readonly notify: boolean;
+  readonly suppressedBy: string | null;
+  readonly suppressedRefs: readonly string[];
+}
+
+export async function listHistory(db: Queryable, alertId: number): Promise<HistoryRow[]> {
+  const { rows } = await db.query<HistoryRow>(
+    `SELECT from_state AS "from", to_state AS "to", reason, trigger, at, period_key AS "periodKey", closed, value, bound, detail,
+       rule_version AS "ruleVersion", notify, suppressed_by AS "suppressedBy", suppressed_refs AS "suppressedRefs"
+     FROM alert_history WHERE alert_id = $1 ORDER BY id`,
+    [alertId],
+  );
+  return rows;
+}
+
+export interface AlertQuery {
+  readonly paths: readonly string[];
+  readonly state?: AlertState;
+  readonly severity?: number;
+  readonly ruleCode?: string;
+  /** Org subtree (materialised path prefix). */
+  readonly orgPath?: string;
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly limit: number;
+}
+
+export async function queryAlerts(db: Queryable, q: AlertQuery): Promise<AlertRow[]> {
+  const params: unknown[] = [q.paths.map((p) => `${p}%`)];
+  const where = ['o.path LIKE ANY($1)'];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (q.state !== undefined) add('a.state = ?', q.state);
+  if (q.severity !== undefined) add('a.severity = ?', q.severity);
+  if (q.ruleCode !== undefined) add('a.rule_code = ?', q.ruleCode);
+  if (q.orgPath !== undefined) add('o.path LIKE ?', `${q.orgPath}%`);
+  if (q.from !== undefined) add('a.updated_at >= ?', q.from);
+  if (q.to !== undefined) add('a.created_at < ?', q.to);
+  params.push(q.limit);
+  const { rows } = await db.query<AlertRow>(`SELECT ${ALERT_COLUMNS} ${FROM} WHERE ${where.join(' AND ')} ORDER BY a.updated_at DESC, a.id DESC LIMIT $${params.length}`, params);
+  return rows;
+}
+
+export interface InhibitorRow {
+  readonly fingerprint: string;
+  readonly ruleCode: string;
+  readonly category: string;
+  readonly orgPath: string;
+  readonly orgKind: string;
+  readonly silentSource: string | null;
+}
+
+/** Firing alerts that may inhibit an alert at `orgPath`: those on its ancestors, and firing source-silence alerts. */
+export async function listInhibitorCandidates(tx: Queryable, ancestorIds: readonly number[]): Promise<InhibitorRow[]> {
+  const { rows } = await tx.query<InhibitorRow>(
+    `SELECT a.fingerprint, a.rule_code AS "ruleCode", a.category, o.path AS "orgPath", o.kind AS "orgKind", a.silent_source AS "silentSource"
+     FROM alert a JOIN org_unit o ON o.id = a.org_unit_id
+     WHERE a.state = 'firing' AND (a.org_unit_id = ANY($1) OR a.silent_source IS NOT NULL)`,
+    [ancestorIds],
+  );
+  return rows;
+}
+
+export interface SilenceRow {
+  readonly id: number;
+  readonly orgUnitId: number;
+  readonly orgUnitCode: string;
+  readonly orgPath: string;
+  readonly matchers: readonly { name: string; op: '=' | '!=' | '=~' | '!~'; value: string }[];
+  readonly startsAt: Date;
+  readonly endsAt: Date;
+  readonly createdBy: string;
+  readonly reason: string;
+  readonly createdAt: Date;
+  readonly expiredAt: Date | null;
+}
+
+const SILENCE_COLUMNS = `s.id, s.org_unit_id AS "orgUnitId", o.code AS "orgUnitCode", o.path AS "orgPath", s.matchers, s.starts_at AS "startsAt",
+  s.ends_at AS "endsAt", s.created_by AS "createdBy", s.reason, s.created_at AS "createdAt", s.expired_at AS "expiredAt"`;
+
+export async function insertSilence(tx: Queryable, s: Omit<SilenceRow, 'id' | 'orgUnitCode' | 'orgPath' | 'expiredAt'>): Promise<number> {
+  const { rows } = await tx.query<{ id: number }>(
+    'INSERT INTO silence (org_unit_id, matchers, starts_at, ends_at, created_by, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+    [s.orgUnitId, JSON.stringify(s.matchers), s.startsAt, s.endsAt, s.createdBy, s.reason, s.createdAt],
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('silence insert returned no id');
+  return id;
+}
+
+export async function findSilence(db: Queryable, id: number): Promise<SilenceRow | null> {
+  const { rows } = await db.query<SilenceRow>(`SELECT ${SILENCE_COLUMNS} FROM silence s JOIN org_unit o ON o.id = s.org_unit_id WHERE s.id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/** Silences in the subtrees; only those not yet over at `activeAt` when it is given. */
+export async function listSilences(db: Queryable, paths: readonly string[] | null, activeAt?: Date): Promise<SilenceRow[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (paths !== null) {
+    params.push(paths.map((p) => `${p}%`));
+    where.push(`o.path LIKE ANY($${params.length})`);
+  }
+  if (activeAt !== undefined) {
+    params.push(activeAt);
+    where.push(`s.expired_at IS NULL AND s.ends_at > $${params.length}`);
+  }
+  const { rows } = await db.query<SilenceRow>(
+    `SELECT ${SILENCE_COLUMNS} FROM silence s JOIN org_unit o ON o.id = s.org_unit_id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.id DESC`,
+    params,
+  );
+  return rows;
+}
+
+export async function expireSilence(tx: Queryable, id: number, at: Date): Promise<void> {
+  await tx.query('UPDATE silence SET expired_at = $2 WHERE id = $1 AND expired_at IS NULL', [id, at]);
+}
+
+export async function insertMuteWindow(tx: Queryable, name: string, definition: unknown, at: Date): Promise<number> {
+  const { rows } = await tx.query<{ id: number }>('INSERT INTO mute_window (name, definition, created_at) VALUES ($1, $2, $3) RETURNING id', [name, JSON.stringify(definition), at]);
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('mute window insert returned no id');
+  return id;
+}
+
+export async function listMuteWindows(db: Queryable): Promise<{ id: number; name: string; definition: unknown }[]> {
+  return (await db.query<{ id: number; name: string; definition: unknown }>('SELECT id, name, definition FROM mute_window ORDER BY id')).rows;
+}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type Client, type TestApp } from '../../test/support/test-app.ts';
+import { createAlertsService } from '../alerts/alerts-service.ts';
+import { createRuleEngine, type RuleEngine } from '../rules/engine.ts';
+import { createMemorySeriesReader, type MemorySeriesReader } from '../rules/engine-memory-series.ts';
+import { countIndicator, ruleJson, systemCtx } from '../rules/engine-support.test-data.ts';
+import { createTestSource, insertTestEvents } from '../rules/engine-test-repo.ts';
+import { createRulesService } from '../rules/rules-service.ts';
+import { createAlertsModule } from './alerts.routes.ts';
+
+let t: TestApp;
+let analyst: Client;
+let liaisonA: Client;
+let liaisonB: Client;
+const ids = new Map<string, number>();
+
+beforeAll(async () => {
+  const built: { engine?: RuleEngine; series?: MemorySeriesReader } = {};
+  t = await createTestApp({
+    modules: ({ db, clock }) => {
+      built.series = createMemorySeriesReader(clock);
+      built.engine = createRuleEngine({ db, clock, seriesReader: built.series, indicatorDefinitions: () => [countIndicator('ind_wait', 'visit')] });
+      return [createAlertsModule({ alerts: createAlertsService({ db }), clock })];
+    },
+  });
+  const db = t.t.db;
+  await createRulesService({ db }).create(systemCtx(t.clock.now()), ruleJson({
+    code: 'wait_high', kind: 'threshold', indicator: 'ind_wait', grain: 'hour', op: '>', bound: 10, evaluateOpenPeriod: true, scope: { orgUnit: 'H1-OFF', includeDescendants: true },
+  }));
+  const source = await createTestSource(db, (await t.services.orgs.require('GROUP')).id, 'his');
+  for (const code of ['DEPT-A', 'DEPT-B']) built.series?.set('ind_wait', (await t.services.orgs.require(code)).id, 'hour', t.clock.now(), 30);
+  const stored = await insertTestEvents(db, ['DEPT-A', 'DEPT-B'].map((orgCode) => ({ sourceId: source, type: 'visit', orgCode, occurredAt: t.clock.now() })));
+  await built.engine?.consumer.afterCommit?.(stored);
+  const rows = await createAlertsService({ db }).list({ paths: ['/'] });
+  for (const a of rows) ids.set(a.orgUnitCode, a.id);
+  analyst = await t.signIn('analyst');
+  liaisonA = await t.signIn('liaison.a');
+  liaisonB = await t.signIn('liaison.b');
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('alerts routes', () => {
+  it('lists alerts by state, rule and org unit, and shows one with the history that explains it', async () => {
+    const list = await analyst.request({ method: 'GET', url: '/api/alerts?state=firing&rule=wait_high&org=H1' });
+    expect(list.statusCode).toBe(200);
+    expect(list.json<{ items: { orgUnit: string }[] }>().items.map((a) => a.orgUnit).sort()).toEqual(['DEPT-A', 'DEPT-B']);
+    const one = await analyst.request({ method: 'GET', url: `/api/alerts/${String(ids.get('DEPT-A'))}` });
+    expect(one.json()).toMatchObject({ alert: { state: 'firing', value: 30, bound: 10 }, history: [{ from: null, to: 'firing', reason: 'breach', value: 30 }] });
+    const bad = await analyst.request({ method: 'GET', url: '/api/alerts?severity=9' });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('shows a liaison only the alerts of their department', async () => {
+    const list = await liaisonA.request({ method: 'GET', url: '/api/alerts' });
+    expect(list.json<{ items: { orgUnit: string }[] }>().items.map((a) => a.orgUnit)).toEqual(['DEPT-A']);
+    expect((await liaisonA.request({ method: 'GET', url: `/api/alerts/${String(ids.get('DEPT-B'))}` })).statusCode).toBe(404);
+    expect((await liaisonA.request({ method: 'GET', url: '/api/alerts?org=DEPT-B' })).statusCode).toBe(404);
+    expect((await liaisonA.request({ method: 'POST', url: `/api/alerts/${String(ids.get('DEPT-A'))}/silence`, payload: { reason: 'x', endsAt: '2026-11-24T00:00:00Z' } })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/api/alerts' })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/silences' })).statusCode).toBe(401);
+  });
+
+  it('silences one alert until a time, audited, visible only within its org subtree, and expires it', async () => {
+    const res = await analyst.request({ method: 'POST', url: `/api/alerts/${String(ids.get('DEPT-A'))}/silence`, payload: { reason: 'known outage', endsAt: '2026-11-24T00:00:00Z' } });
+    expect(res.statusCode).toBe(201);
+    const silence = res.json<{ id: number; matchers: { name: string; value: string }[] }>();
+    expect(silence).toMatchObject({ orgUnit: 'DEPT-A', reason: 'known outage', active: true, createdBy: 'analyst' });
+    expect(silence.matchers.map((m) => m.name)).toEqual(['ruleCode', 'orgUnit', 'orgPath']);
+    expect((await liaisonA.request({ method: 'GET', url: '/api/silences' })).json<{ items: unknown[] }>().items).toHaveLength(1);
+    expect((await liaisonB.request({ method: 'GET', url: '/api/silences' })).json<{ items: unknown[] }>().items).toHaveLength(0);
+    expect((await liaisonB.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(404);
+    expect((await analyst.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(200);
+    expect((await analyst.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(409);
+    const audit = await t.t.db.query<{ action: string }>("SELECT action FROM audit_entry WHERE action IN ('alert.silenced', 'silence.expired') ORDER BY seq");
+    expect(audit.rows.map((r) => r.action)).toEqual(['alert.silenced', 'silence.expired']);
+  });
+
+  it('creates a silence from matchers in an org subtree and refuses one that would match everything', async () => {
+    const ok = await analyst.request({
+      method: 'POST', url: '/api/silences',
+      payload: { orgUnit: 'DEPT-B', matchers: [{ name: 'category', op: '=', value: 'outpatient' }], endsAt: '2026-11-24T00:00:00Z', reason: 'change window' },
+    });
+    expect(ok.statusCode).toBe(201);
+    const all = await analyst.request({
+      method: 'POST', url: '/api/silences',
+      payload: { orgUnit: 'DEPT-B', matchers: [{ name: 'category', op: '=~', value: '.*' }], endsAt: '2026-11-24T00:00:00Z', reason: 'too broad' },
+    });
+    expect(all.statusCode).toBe(400);
+    expect(all.json()).toMatchObject({ error: { code: 'SILENCE_INVALID', details: { field: '/body/matchers' } } });
+    const elsewhere = await liaisonA.request({
+      method: 'POST', url: '/api/silences', payload: { orgUnit: 'DEPT-B', matchers: [{ name: 'category', op: '=', value: 'x' }], endsAt: '2026-11-24T00:00:00Z', reason: 'r' },
+    });
+    expect(elsewhere.statusCode).toBe(404);
+  });
+});

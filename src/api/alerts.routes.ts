@@ -1,0 +1,163 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppModule } from '../app.ts';
+import type { AlertsService, AlertView, SilenceView } from '../alerts/alerts-service.ts';
+import type { AlertState } from '../alerts/index.ts';
+import type { OrgUnit } from '../orgs/index.ts';
+import type { Clock } from '../shared/index.ts';
+import { actionContext, resourceOf, scopeOf } from './access.ts';
+import { Body, Code, DateTime, errorResponses, IdParam, Nullable, Ok } from './schemas.ts';
+
+/**
+ * Alerts and silences over HTTP. An alert belongs to its org unit and a silence to the org unit it
+ * was created for (its matchers never reach outside that subtree): a liaison sees only the alerts
+ * of their department. Reading needs alert.read; silencing needs alert.act.
+ */
+const State = Type.Union([Type.Literal('pending'), Type.Literal('firing'), Type.Literal('resolved')]);
+const AlertJson = Type.Object({
+  id: Type.Integer(), fingerprint: Type.String(), ruleCode: Type.String(), orgUnit: Type.String(), seriesKey: Type.String(), periodKey: Type.String(),
+  severity: Type.Integer(), category: Type.String(), groupKey: Type.String(), state: State, value: Nullable(Type.Number()), bound: Nullable(Type.Number()),
+  messageZh: Type.String(), messageEn: Type.String(), notify: Type.Boolean(), suppressedBy: Nullable(Type.String()), suppressedRefs: Type.Array(Type.String()),
+  activeSince: DateTime, stateSince: DateTime, createdAt: DateTime, updatedAt: DateTime,
+});
+const HistoryJson = Type.Object({
+  from: Nullable(State), to: State, reason: Type.String(), trigger: Type.String(), at: DateTime, periodKey: Type.String(), closed: Type.Boolean(),
+  value: Nullable(Type.Number()), bound: Nullable(Type.Number()), detail: Type.Record(Type.String(), Type.Unknown()), ruleVersion: Type.Integer(),
+  notify: Type.Boolean(), suppressedBy: Nullable(Type.String()), suppressedRefs: Type.Array(Type.String()),
+});
+const MatcherJson = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+  op: Type.Union([Type.Literal('='), Type.Literal('!='), Type.Literal('=~'), Type.Literal('!~')]),
+  value: Type.String({ maxLength: 500 }),
+}, { additionalProperties: false });
+const SilenceJson = Type.Object({
+  id: Type.Integer(), orgUnit: Type.String(), matchers: Type.Array(MatcherJson), startsAt: DateTime, endsAt: DateTime, createdBy: Type.String(),
+  reason: Type.String(), createdAt: DateTime, expiredAt: Nullable(DateTime), active: Type.Boolean(),
+});
+
+function alertJson(a: AlertView) {
+  return {
+    id: a.id, fingerprint: a.fingerprint, ruleCode: a.ruleCode, orgUnit: a.orgUnitCode, seriesKey: a.seriesKey, periodKey: a.periodKey, severity: a.severity,
+    category: a.category, groupKey: a.groupKey, state: a.state, value: a.value, bound: a.bound, messageZh: a.messageZh, messageEn: a.messageEn,
+    notify: a.notify, suppressedBy: a.suppressedBy, suppressedRefs: [...a.suppressedRefs], activeSince: a.status.activeSince, stateSince: a.status.stateSince,
+    createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+function silenceJson(s: SilenceView, now: Date) {
+  return {
+    id: s.id, orgUnit: s.orgUnitCode, matchers: s.matchers.map((m) => ({ ...m })), startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(),
+    createdBy: s.createdBy, reason: s.reason, createdAt: s.createdAt.toISOString(), expiredAt: s.expiredAt?.toISOString() ?? null,
+    active: s.expiredAt === null && s.startsAt <= now && now < s.endsAt,
+  };
+}
+
+export function createAlertsModule(deps: { alerts: AlertsService; clock: Clock }): AppModule {
+  const { alerts, clock } = deps;
+
+  function register(app: FastifyInstance): void {
+    app.get('/api/alerts', {
+      config: { access: { permission: 'alert.read', resources: [{ kind: 'org', from: 'query', field: 'org', optional: true }] } },
+      schema: {
+        tags: ['alerts'], summary: 'Alerts in the caller’s scope, newest change first',
+        querystring: Type.Object({
+          state: Type.Optional(State), severity: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })), rule: Type.Optional(Type.String({ maxLength: 64 })),
+          org: Type.Optional(Code), from: Type.Optional(DateTime), to: Type.Optional(DateTime), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+        }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(AlertJson) }), ...errorResponses },
+      },
+    }, async (request) => {
+      const q = request.query as { state?: AlertState; severity?: number; rule?: string; org?: string; from?: string; to?: string; limit?: number };
+      const org = q.org === undefined ? undefined : resourceOf<OrgUnit>(request, 'org');
+      const items = await alerts.list({
+        paths: scopeOf(request, 'alert.read'), ...(q.state ? { state: q.state } : {}), ...(q.severity ? { severity: q.severity } : {}),
+        ...(q.rule ? { ruleCode: q.rule } : {}), ...(org ? { orgPath: org.path } : {}), ...(q.from ? { from: new Date(q.from) } : {}),
+        ...(q.to ? { to: new Date(q.to) } : {}), ...(q.limit ? { limit: q.limit } : {}),
+      });
+      return { items: items.map(alertJson) };
+    });
+
+    app.get('/api/alerts/:id', {
+      config: { access: { permission: 'alert.read', resources: [{ kind: 'alert', from: 'params', field: 'id' }] } },
+      schema: {
+        tags: ['alerts'], summary: 'One alert with its transition history', params: IdParam,
+        response: { 200: Type.Object({ alert: AlertJson, history: Type.Array(HistoryJson) }), ...errorResponses },
+      },
+    }, async (request) => {
+      const alert = resourceOf<AlertView>(request, 'alert');
+      const history = await alerts.history(alert.id);
+      return { alert: alertJson(alert), history: history.map((h) => ({ ...h, at: h.at.toISOString(), suppressedRefs: [...h.suppressedRefs] })) };
+    });
+
+    app.post('/api/alerts/:id/silence', {
+      config: { access: { permission: 'alert.act', resources: [{ kind: 'alert', from: 'params', field: 'id' }] } },
+      schema: {
+        tags: ['alerts'], summary: 'Silence this alert (its rule at its org unit) until a time', params: IdParam,
+        body: Body({ reason: Type.String({ minLength: 1, maxLength: 1000 }), endsAt: DateTime }),
+        response: { 201: SilenceJson, ...errorResponses },
+      },
+    }, async (request, reply) => {
+      const body = request.body as { reason: string; endsAt: string };
+      const silence = await alerts.silenceAlert(actionContext(request, clock), resourceOf<AlertView>(request, 'alert'), { reason: body.reason, endsAt: new Date(body.endsAt) });
+      void reply.code(201);
+      return silenceJson(silence, clock.now());
+    });
+
+    app.get('/api/silences', {
+      config: { access: { permission: 'alert.read' } },
+      schema: {
+        tags: ['alerts'], summary: 'Silences in the caller’s scope', querystring: Type.Object({ active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(SilenceJson) }), ...errorResponses },
+      },
+    }, async (request) => {
+      const { active } = request.query as { active?: boolean };
+      const now = clock.now();
+      const list = await alerts.listSilences(scopeOf(request, 'alert.read'), active === true ? now : undefined);
+      return { items: list.map((s) => silenceJson(s, now)) };
+    });
+
+    app.post('/api/silences', {
+      config: { access: { permission: 'alert.act', resources: [{ kind: 'org', from: 'body', field: 'orgUnit' }] } },
+      schema: {
+        tags: ['alerts'], summary: 'Silence the alerts matching all matchers in an org subtree for a time (notification only; alerts are still recorded)',
+        body: Body({
+          orgUnit: Code, matchers: Type.Array(MatcherJson, { minItems: 1, maxItems: 20 }), startsAt: Type.Optional(DateTime), endsAt: DateTime,
+          reason: Type.String({ minLength: 1, maxLength: 1000 }),
+        }),
+        response: { 201: SilenceJson, ...errorResponses },
+      },
+    }, async (request, reply) => {
+      const body = request.body as { matchers: { name: string; op: '=' | '!=' | '=~' | '!~'; value: string }[]; startsAt?: string; endsAt: string; reason: string };
+      const org = resourceOf<OrgUnit>(request, 'org');
+      const silence = await alerts.createSilence(actionContext(request, clock), {
+        orgUnitId: org.id, orgPath: org.path, matchers: body.matchers, endsAt: new Date(body.endsAt), reason: body.reason,
+        ...(body.startsAt ? { startsAt: new Date(body.startsAt) } : {}),
+      });
+      void reply.code(201);
+      return silenceJson(silence, clock.now());
+    });
+
+    app.delete('/api/silences/:id', {
+      config: { access: { permission: 'alert.act', resources: [{ kind: 'silence', from: 'params', field: 'id' }] } },
+      schema: { tags: ['alerts'], summary: 'Expire a silence now (it stays on record)', params: IdParam, response: { 200: Ok, ...errorResponses } },
+    }, async (request) => {
+      await alerts.expireSilence(actionContext(request, clock), resourceOf<SilenceView>(request, 'silence'));
+      return { ok: true as const };
+    });
+  }
+
+  return {
+    name: 'alerts',
+    resolvers: {
+      alert: async (id) => {
+        const alert = /^\d{1,15}$/.test(id) ? await alerts.find(Number(id)) : null;
+        return alert ? { orgPath: alert.orgPath, value: alert } : null;
+      },
+      silence: async (id) => {
+        const silence = /^\d{1,15}$/.test(id) ? await alerts.findSilence(Number(id)) : null;
+        return silence ? { orgPath: silence.orgPath, value: silence } : null;
+      },
+    },
+    register,
+  };
+}

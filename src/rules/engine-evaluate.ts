@@ -1,0 +1,152 @@
+import type { SeriesReader } from '../indicators/index.ts';
+import { bucketStart, isPeriodOpen, nextPeriod, periodKey, previousPeriod, type Grain } from '../shared/index.ts';
+import type { Queryable } from '../store/index.ts';
+import { createDetector, stepDetector, type DetectorConfig, type DetectorState } from './anomaly/index.ts';
+import type { AnomalyRule, ComplianceRule, SourceQualityRule } from './definition.ts';
+import { evaluateAnomaly } from './evaluate/anomaly.ts';
+import { evaluateCompliance, relatedEventQueries } from './evaluate/compliance.ts';
+import { evaluateIndicatorRule, type IndicatorRule } from './evaluate/series.ts';
+import { evaluateSourceQuality } from './evaluate/source-quality.ts';
+import { findRelatedEvents, type EngineEvent, type EngineOrg } from './engine-repo.ts';
+import type { AnomalyVerdict, RuleOutcome, SeriesPointInput } from './outcome.ts';
+import type { RuleEvent } from './predicate.ts';
+
+/**
+ * The reading half of an evaluation: gather what a rule judges (a series through the SeriesReader,
+ * an event and its related events, a source's quality counts) and call the pure evaluator. Runs
+ * outside the recording transaction, so readers may use the database freely.
+ */
+export const SERIES_KEY = 'all';
+
+export interface SeriesContext {
+  readonly seriesReader: SeriesReader;
+  readonly timeZone: string;
+  /** Points already read in this pass (rules on one indicator and grain share them). */
+  readonly memo?: Map<string, Promise<SeriesPointInput[]>>;
+}
+
+function shift(start: Date, grain: Grain, periods: number, tz: string): Date {
+  let t = start;
+  for (let i = 0; i < periods; i++) t = previousPeriod(t, grain, tz);
+  return t;
+}
+
+/** The points of [from, periodStart], contiguous, with a null point for every period the reader left out. */
+export async function readPoints(ctx: SeriesContext, indicator: string, grain: Grain, orgUnitId: number, from: Date, periodStart: Date, now: Date): Promise<SeriesPointInput[]> {
+  const read = await ctx.seriesReader.readSeries({ indicator, orgUnitId, grain, from, to: nextPeriod(periodStart, grain, ctx.timeZone) });
+  const byStart = new Map(read.map((p) => [Date.parse(p.periodStart), p]));
+  const out: SeriesPointInput[] = [];
+  for (let t = from; t.getTime() <= periodStart.getTime(); t = nextPeriod(t, grain, ctx.timeZone)) {
+    const p = byStart.get(t.getTime());
+    out.push(p
+      ? { periodStart: p.periodStart, periodKey: p.periodKey, value: p.value, closed: p.closed, target: p.target, previous: p.previous, yearAgo: p.yearAgo }
+      : { periodStart: t.toISOString(), periodKey: periodKey(t, grain, ctx.timeZone), value: null, closed: !isPeriodOpen(t, grain, ctx.timeZone, now) });
+  }
+  return out;
+}
+
+export async function judgeIndicator(ctx: SeriesContext, rule: IndicatorRule, org: EngineOrg, periodStart: Date, now: Date): Promise<RuleOutcome> {
+  const history = rule.kind === 'consecutive' || rule.kind === 'window' ? rule.periods - 1 : 0;
+  const key = `${rule.indicator}|${rule.grain}|${String(org.id)}|${String(history)}|${String(periodStart.getTime())}`;
+  let read = ctx.memo?.get(key);
+  if (!read) {
+    const start = bucketStart(periodStart, rule.grain, ctx.timeZone);
+    read = readPoints(ctx, rule.indicator, rule.grain, org.id, shift(start, rule.grain, history, ctx.timeZone), start, now);
+    ctx.memo?.set(key, read);
+  }
+  const points = await read;
+  return evaluateIndicatorRule(rule, { orgUnit: org.code, seriesKey: SERIES_KEY, points }, now);
+}
+
+export interface AnomalyJudgement {
+  readonly outcome: RuleOutcome;
+  /** The detector state to persist (absent for an open period, which is judged but not learned from). */
+  readonly state?: DetectorState;
+}
+
+/**
+ * Steps the detector through the closed periods after `stored` up to `periodStart` (seeding a new
+ * detector with up to `windowSize` periods of history) and judges the last one. Null when the
+ * period was already stepped: a detector learns each period once, so late data does not re-judge it.
+ */
+export async function judgeAnomaly(
+  ctx: SeriesContext,
+  rule: AnomalyRule,
+  org: EngineOrg,
+  periodStart: Date,
+  stored: { readonly state: DetectorState; readonly lastPeriodStart: Date } | null,
+  config: Partial<DetectorConfig>,
+  now: Date,
+): Promise<AnomalyJudgement | null> {
+  const start = bucketStart(periodStart, rule.grain, ctx.timeZone);
+  if (stored && stored.lastPeriodStart.getTime() >= start.getTime()) return null;
+  let state = stored?.state ?? createDetector(config);
+  const seedFrom = stored ? nextPeriod(stored.lastPeriodStart, rule.grain, ctx.timeZone) : shift(start, rule.grain, state.config.windowSize, ctx.timeZone);
+  const points = await readPoints(ctx, rule.indicator, rule.grain, org.id, seedFrom, start, now);
+  const last = points.at(-1);
+  let verdict: AnomalyVerdict | null = null;
+  for (const p of points) {
+    if (p.value === null || (p !== last && !p.closed)) continue;
+    const step = stepDetector(state, { timestamp: Date.parse(p.periodStart), value: p.value });
+    if (p === last) verdict = step.state.count > state.config.warmup ? { score: step.score, expected: step.expected, observed: step.observed, deviation: step.deviation, kind: step.kind } : null;
+    if (p !== last || p.closed) state = step.state;
+  }
+  const closed = last?.closed ?? false;
+  const outcome = evaluateAnomaly(rule, {
+    orgUnit: org.code, seriesKey: SERIES_KEY, periodKey: last?.periodKey ?? periodKey(start, rule.grain, ctx.timeZone), periodStart: start.toISOString(), closed, verdict,
+  }, now);
+  return closed ? { outcome, state } : { outcome };
+}
+
+export function toRuleEvent(e: EngineEvent): RuleEvent {
+  return { id: String(e.id), type: e.type, orgUnit: e.orgUnitCode, occurredAt: e.occurredAt.toISOString(), patient: e.patient, sourceId: String(e.sourceId), attributes: e.attributes };
+}
+
+export async function judgeEvent(db: Queryable, rule: ComplianceRule, event: EngineEvent, now: Date): Promise<RuleOutcome> {
+  const subject = toRuleEvent(event);
+  const related: RuleEvent[] = [];
+  for (const q of relatedEventQueries(rule, subject)) {
+    const rows = await findRelatedEvents(db, { types: q.types, joinField: q.joinField, joinValue: q.joinValue, from: new Date(q.from), to: new Date(q.to), excludeId: event.id });
+    related.push(...rows.map(toRuleEvent));
+  }
+  return evaluateCompliance(rule, subject, related, now);
+}
+
+/** A registered source as the engine needs it. */
+export interface SourceRef {
+  readonly id: number;
+  readonly code: string;
+  readonly orgUnitId: number;
+}
+
+export interface SourceQualityCounts {
+  readonly lastReceivedAt: Date | null;
+  readonly received: number;
+  readonly accepted: number;
+  readonly invalid: number;
+  readonly onTime: number;
+}
+
+export type ReadSourceQuality = (sourceId: number, from: Date, to: Date) => Promise<SourceQualityCounts>;
+
+/** Quality rules judge a day; source silence is a live condition with one alert per source. */
+export const SOURCE_GRAIN: Grain = 'day';
+export const LIVE_PERIOD = 'live';
+const SILENCE_LOOKBACK_MS = 90 * 24 * 3_600_000;
+
+export function watchesSource(rule: SourceQualityRule, source: SourceRef): boolean {
+  return rule.sources === undefined || rule.sources.includes(source.code) || rule.sources.includes(String(source.id));
+}
+
+/** Judges one source: its silence now, or its counts in the day starting at `periodStart`. */
+export async function judgeSource(read: ReadSourceQuality, rule: SourceQualityRule, source: SourceRef, org: EngineOrg, periodStart: Date | null, tz: string, now: Date): Promise<RuleOutcome> {
+  const live = rule.metric === 'silent_minutes' || periodStart === null;
+  const from = live ? new Date(now.getTime() - SILENCE_LOOKBACK_MS) : bucketStart(periodStart, SOURCE_GRAIN, tz);
+  const to = live ? now : nextPeriod(from, SOURCE_GRAIN, tz);
+  const c = await read(source.id, from, to);
+  return evaluateSourceQuality(rule, {
+    orgUnit: org.code, sourceId: source.code, periodKey: live ? LIVE_PERIOD : periodKey(from, SOURCE_GRAIN, tz), periodStart: from.toISOString(),
+    closed: live ? false : !isPeriodOpen(from, SOURCE_GRAIN, tz, now), lastReceivedAt: c.lastReceivedAt?.toISOString() ?? null,
+    received: c.received, accepted: c.accepted, invalid: c.invalid, onTime: c.onTime,
+  }, now);
+}

@@ -1,0 +1,201 @@
+import {
+  alertFingerprint, alertIdentity, decideNotification, groupKey, nextAlertState, parseMuteWindow,
+  type AlertStatus, type AlertTransitionConsumer, type AlertTransitionEvent, type HolidayPredicate, type InhibitableAlert,
+  type MuteWindow, type NotificationDecision, type Silence,
+} from '../alerts/index.ts';
+import * as alertsRepo from '../alerts/alerts-repo.ts';
+import type { Db, Queryable } from '../store/index.ts';
+import type { RuleDefinition } from './definition.ts';
+import type { EngineOrg } from './engine-repo.ts';
+import { pathIds } from './engine-touch.ts';
+import type { RuleOutcome } from './outcome.ts';
+import { renderOutcomeMessage } from './render.ts';
+import { upsertRecheck } from './rules-repo.ts';
+
+/**
+ * Stores rule outcomes as alerts: each outcome steps its alert through `nextAlertState`; a
+ * transition is written to the history with the values and baseline that caused it, passed
+ * through the notification pipeline (inhibition, silences, mute windows, dedup — suppressed
+ * alerts are recorded with what held them back) and handed to the transition consumers, all in
+ * the caller's transaction. An evaluation that changes nothing writes nothing.
+ */
+export type Trigger = 'evaluation' | 'late_data' | 'schedule';
+
+export interface JudgedOutcome {
+  readonly outcome: RuleOutcome;
+  readonly org: EngineOrg;
+  readonly trigger: Trigger;
+  /** The source a source-silence outcome is about (inhibits alerts fed by it). */
+  readonly silentSource?: string;
+  /** Anomaly rules: the detector state learned from a closed period, stored with the outcome. */
+  readonly detector?: { readonly state: unknown; readonly periodStart: Date };
+}
+
+export interface RecordingRule {
+  readonly id: number;
+  readonly def: RuleDefinition;
+}
+
+export interface NotificationInputs {
+  readonly silences: readonly Silence[];
+  readonly muteWindows: readonly MuteWindow[];
+}
+
+export interface RecorderDeps {
+  readonly consumers: readonly AlertTransitionConsumer[];
+  readonly isHoliday: HolidayPredicate;
+}
+
+/** Active silences and the mute windows, read before the recording transaction opens. */
+export async function loadNotificationInputs(db: Db, now: Date): Promise<NotificationInputs> {
+  const silences = (await alertsRepo.listSilences(db, null, now)).map((s): Silence => ({
+    id: String(s.id), matchers: s.matchers, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), createdBy: s.createdBy, reason: s.reason,
+  }));
+  const muteWindows: MuteWindow[] = [];
+  for (const w of await alertsRepo.listMuteWindows(db)) {
+    const parsed = parseMuteWindow({ ...(w.definition as object), id: String(w.id), name: w.name });
+    if (parsed.ok) muteWindows.push(parsed.window);
+  }
+  return { silences, muteWindows };
+}
+
+/** Whether anything but the last value and evaluation time changed (those alone are not worth a write). */
+export function materiallyChanged(prev: AlertStatus, next: AlertStatus): boolean {
+  return prev.state !== next.state || prev.activeSince !== next.activeSince || prev.clearedSince !== next.clearedSince
+    || prev.finalized !== next.finalized || (next.state === 'pending' && prev.breachCount !== next.breachCount);
+}
+
+/**
+ * Whether recording `j` against the alert as last read (`prev`, unlocked) would write anything: a
+ * transition, a re-check, a material status change or a learned detector state. Recording re-reads
+ * the alert under lock and steps again, so a stale `prev` costs at most one evaluation's delay.
+ */
+export function needsRecording(prev: AlertStatus | null, j: JudgedOutcome, def: RuleDefinition, now: Date): boolean {
+  if (j.detector !== undefined) return true;
+  const step = nextAlertState(prev, j.outcome, def, now, { trigger: j.trigger === 'late_data' ? 'late_data' : 'evaluation' });
+  if (step.transition !== undefined || step.effects.length > 0) return true;
+  return prev !== null && step.alert !== null && materiallyChanged(prev, step.alert);
+}
+
+function toInhibitable(row: alertsRepo.InhibitorRow): InhibitableAlert {
+  return {
+    fingerprint: row.fingerprint, ruleCode: row.ruleCode, category: row.category, state: 'firing', orgPath: pathIds(row.orgPath).map(String),
+    orgLevel: row.orgKind, ...(row.silentSource !== null ? { silentSourceId: row.silentSource } : {}),
+  };
+}
+
+/** What several rules recorded in one transaction share: their alerts read under lock at once, and the inhibitor candidates. */
+export interface SharedRecording {
+  readonly alerts: ReadonlyMap<string, alertsRepo.AlertRow>;
+  readonly inhibitors: InhibitorCandidates;
+}
+
+/** Locks the alerts of every judged outcome of every rule in one query. */
+export async function prepareRecording(tx: Queryable, judged: readonly JudgedOutcome[]): Promise<SharedRecording> {
+  const fps = judged.map((j) => alertFingerprint(alertIdentity(j.outcome)));
+  const alerts = new Map((await alertsRepo.findAlertsByFingerprints(tx, fps, true)).map((a) => [a.fingerprint, a]));
+  return { alerts, inhibitors: inhibitorCandidates(tx, judged.flatMap((j) => pathIds(j.org.path).slice(0, -1))) };
+}
+
+export async function recordOutcomes(
+  tx: Queryable,
+  deps: RecorderDeps,
+  rule: RecordingRule,
+  judged: readonly JudgedOutcome[],
+  inputs: NotificationInputs,
+  now: Date,
+  shared?: SharedRecording,
+): Promise<number> {
+  const def = rule.def;
+  const fps = judged.map((j) => alertFingerprint(alertIdentity(j.outcome)));
+  const { alerts: existing, inhibitors } = shared ?? (await prepareRecording(tx, judged));
+  let transitions = 0;
+  for (const [i, j] of judged.entries()) {
+    const fp = fps[i] ?? '';
+    const prevRow = existing.get(fp) ?? null;
+    const step = nextAlertState(prevRow?.status ?? null, j.outcome, def, now, { trigger: j.trigger === 'late_data' ? 'late_data' : 'evaluation' });
+    for (const effect of step.effects) {
+      if (effect.type !== 'recheck') continue;
+      const subject = j.outcome.seriesKey.startsWith('event:') ? j.outcome.seriesKey : `series:${String(j.org.id)}:${j.outcome.seriesKey}:${j.outcome.periodKey}`;
+      await upsertRecheck(tx, {
+        ruleId: rule.id, subject, kind: subject.startsWith('event:') ? 'event' : 'series',
+        eventId: subject.startsWith('event:') ? Number(subject.slice('event:'.length)) : null,
+        orgUnitId: j.org.id, periodStart: j.outcome.periodStart === null ? null : new Date(j.outcome.periodStart), dueAt: new Date(effect.at),
+      });
+    }
+    const next = step.alert;
+    if (next === null) continue;
+    const t = step.transition;
+    if (t === undefined) {
+      if (prevRow && materiallyChanged(prevRow.status, next)) await alertsRepo.updateAlertStatus(tx, prevRow.id, next, j.outcome.value, now);
+      continue;
+    }
+    transitions += 1;
+    const orgPath = pathIds(j.org.path).map(String);
+    const silentSource = t.to === 'firing' ? (j.silentSource ?? null) : null;
+    const decision = await decide(inhibitors, deps, inputs, {
+      fingerprint: fp, ruleCode: def.code, category: def.category, state: t.to, orgPath, orgLevel: j.org.kind,
+      ...(silentSource !== null ? { silentSourceId: silentSource } : {}),
+      orgUnit: j.org.code, severity: def.severity, labels: def.labels, lastNotifiedState: prevRow?.lastNotifiedState ?? null,
+    }, now);
+    const names = { orgUnitName: j.org.name };
+    const messageZh = renderOutcomeMessage(def, j.outcome, 'zh', names);
+    const messageEn = renderOutcomeMessage(def, j.outcome, 'en', names);
+    const group = groupKey({ ruleCode: def.code, orgPath });
+    const suppressedRefs = decision.by ?? [];
+    const alertId = await alertsRepo.saveAlertTransition(tx, {
+      fingerprint: fp, ruleId: rule.id, ruleCode: def.code, orgUnitId: j.org.id, seriesKey: j.outcome.seriesKey, periodKey: j.outcome.periodKey,
+      periodStart: j.outcome.periodStart === null ? null : new Date(j.outcome.periodStart), severity: def.severity, category: def.category,
+      groupKey: group, status: next, value: j.outcome.value, bound: j.outcome.bound, messageZh, messageEn, notify: decision.notify,
+      suppressedBy: decision.suppressedBy ?? null, suppressedRefs, lastNotifiedState: decision.notify ? t.to : (prevRow?.lastNotifiedState ?? null),
+      silentSource, at: now,
+    }, {
+      from: t.from === 'none' ? null : t.from, to: t.to, reason: t.reason, trigger: j.trigger, at: now, periodKey: t.periodKey, closed: t.closed,
+      value: t.value, bound: t.bound, detail: t.detail, ruleVersion: def.version, notify: decision.notify, suppressedBy: decision.suppressedBy ?? null, suppressedRefs,
+    });
+    inhibitors.update({ fingerprint: fp, ruleCode: def.code, category: def.category, state: t.to, orgPath, orgLevel: j.org.kind, ...(silentSource !== null ? { silentSourceId: silentSource } : {}) });
+    const event: AlertTransitionEvent = {
+      alertId, fingerprint: fp, ruleCode: def.code, ruleNameZh: def.nameZh, ruleNameEn: def.nameEn, category: def.category, severity: def.severity,
+      orgUnitId: j.org.id, orgUnitCode: j.org.code, groupKey: group, from: t.from === 'none' ? null : t.from, to: t.to, reason: t.reason, at: now,
+      periodKey: t.periodKey, value: t.value, bound: t.bound, messageZh, messageEn, notify: decision.notify,
+    };
+    for (const consumer of deps.consumers) await consumer.onTransition(tx, event);
+  }
+  return transitions;
+}
+
+/**
+ * The firing alerts that may inhibit the alerts being recorded: read once per recording (those on
+ * the ancestors of the judged org units, and source-silence alerts), then kept current as this
+ * recording fires or clears alerts, so a hospital alert fired a moment ago already inhibits.
+ */
+export interface InhibitorCandidates {
+  list(): Promise<readonly InhibitableAlert[]>;
+  update(a: InhibitableAlert): void;
+}
+
+function inhibitorCandidates(tx: Queryable, ancestorIds: readonly number[]): InhibitorCandidates {
+  let active: Map<string, InhibitableAlert> | null = null;
+  const load = async () => (active ??= new Map((await alertsRepo.listInhibitorCandidates(tx, [...new Set(ancestorIds)])).map((r) => [r.fingerprint, toInhibitable(r)])));
+  return {
+    async list(): Promise<readonly InhibitableAlert[]> {
+      return [...(await load()).values()];
+    },
+    update(a: InhibitableAlert): void {
+      if (active === null) return;
+      if (a.state === 'firing') active.set(a.fingerprint, a);
+      else active.delete(a.fingerprint);
+    },
+  };
+}
+
+async function decide(
+  inhibitors: InhibitorCandidates,
+  deps: RecorderDeps,
+  inputs: NotificationInputs,
+  alert: Parameters<typeof decideNotification>[0],
+  now: Date,
+): Promise<NotificationDecision> {
+  const active = alert.state === 'firing' ? await inhibitors.list() : [];
+  return decideNotification(alert, { activeAlerts: active, silences: inputs.silences, muteWindows: inputs.muteWindows, isHoliday: deps.isHoliday }, now);
+}

@@ -1,0 +1,54 @@
+import type { AppModule } from '../app.ts';
+import { createAlertsModule } from '../api/alerts.routes.ts';
+import { createRulesModule } from '../api/rules.routes.ts';
+import type { AlertTransitionConsumer } from '../alerts/index.ts';
+import { createAlertsService } from '../alerts/alerts-service.ts';
+import type { IndicatorCatalog } from '../indicators/catalog-service.ts';
+import type { SeriesReader } from '../indicators/index.ts';
+import type { SourceQuality } from '../ingest/quality-service.ts';
+import type { IngestCommitConsumer } from '../ingest/index.ts';
+import type { ScheduledJob } from '../scheduler/index.ts';
+import type { Clock } from '../shared/index.ts';
+import type { Db } from '../store/index.ts';
+import { createDryRunService } from './dry-run-service.ts';
+import type { SourceQualityCounts, SourceRef } from './engine-evaluate.ts';
+import { createRuleSchedulerJob } from './engine-scheduler.ts';
+import { createRuleEngine } from './engine.ts';
+import { createRulesService } from './rules-service.ts';
+
+/**
+ * The rule engine and its surroundings, composed: rules and alerts services, the engine fed by
+ * ingest commits, its scheduler job, and the HTTP modules. Source quality comes from ingest's
+ * bookkeeping, adapted to the counts the source-quality rules judge.
+ */
+export function createRuleRuntime(deps: {
+  db: Db;
+  clock: Clock;
+  series: SeriesReader;
+  catalog: IndicatorCatalog;
+  readSourceQuality: (sourceId: number, from: Date, to: Date) => Promise<SourceQuality | null>;
+  alertConsumers: readonly AlertTransitionConsumer[];
+}) {
+  const { db, clock } = deps;
+  const listSources = async (): Promise<readonly SourceRef[]> =>
+    (await db.query<{ id: number; name: string; org_unit_id: number }>('SELECT id, name, org_unit_id FROM source WHERE active')).rows
+      .map((r) => ({ id: r.id, code: r.name, orgUnitId: r.org_unit_id }));
+  const readSourceQuality = async (sourceId: number, from: Date, to: Date): Promise<SourceQualityCounts> => {
+    const q = await deps.readSourceQuality(sourceId, from, to);
+    return {
+      lastReceivedAt: q?.lastSeenAt ?? null, received: q?.received ?? 0, accepted: q?.accepted ?? 0,
+      invalid: (q?.rejected ?? 0) + (q?.conflicts ?? 0), onTime: q?.onTime ?? 0,
+    };
+  };
+  const rules = createRulesService({ db });
+  const alerts = createAlertsService({ db });
+  const engine = createRuleEngine({
+    db, clock, seriesReader: deps.series, indicatorDefinitions: () => deps.catalog.all(db),
+    listSources, readSourceQuality, transitionConsumers: deps.alertConsumers,
+  });
+  const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality });
+  const ingestConsumer: IngestCommitConsumer = engine.consumer;
+  const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock }), createAlertsModule({ alerts, clock })];
+  const jobs: ScheduledJob[] = [createRuleSchedulerJob({ engine })];
+  return { rules, alerts, engine, dryRun, ingestConsumer, modules, jobs };
+}
