@@ -1,14 +1,35 @@
 import pino from 'pino';
-import { createApp } from './app.ts';
+import { createIndicatorsModule } from './api/indicators.routes.ts';
+import { createIngestModule } from './api/ingest.routes.ts';
+import { createNotificationsModule } from './api/notifications.routes.ts';
+import { createProblemsModule } from './api/problems.routes.ts';
+import { createSourcesModule } from './api/sources.routes.ts';
+import { createWorkOrdersModule } from './api/workorders.routes.ts';
+import { createApp, type AppModule } from './app.ts';
 import { createAccountsService, createAuthService } from './auth/index.ts';
 import type { Config } from './config/index.ts';
+import { createIndicatorServices } from './indicators/indicators-service.ts';
+import { createIngestService } from './ingest/ingest-service.ts';
+import { loadPseudonymKey } from './ingest/pseudonym-key-service.ts';
+import { createPseudonymiser } from './ingest/pseudonymise.ts';
+import { createQualityService } from './ingest/quality-service.ts';
+import { createSourcesService } from './ingest/sources-service.ts';
+import { createChannelSenders, createNotificationDispatchJob, createNotifyService } from './notify/index.ts';
 import { createOrgsService } from './orgs/index.ts';
+import { createRuleRuntime } from './rules/runtime.ts';
+import type { ScheduledJob } from './scheduler/index.ts';
 import { systemClock, type Clock } from './shared/index.ts';
 import { migrate, openDb, type Db } from './store/index.ts';
+import { createWorkOrderAlertConsumer } from './workorders/alert-consumer-service.ts';
+import { createEscalationJob, createRecoveryJob } from './workorders/escalation-service.ts';
+import { createProblemsService } from './workorders/problems-service.ts';
+import { createWorkOrderConfigService } from './workorders/workorder-config-service.ts';
+import { createWorkOrdersService } from './workorders/workorders-service.ts';
 
 /**
  * The composition root: config → storage → services → the roles this process runs. Services
- * are wired here once, each with the narrow dependencies it needs.
+ * are wired here once, each with the narrow dependencies it needs; downstream modules consume
+ * upstream outputs (ingest → roll-ups and rule engine → alerts → work orders and notifications).
  */
 export function buildServices(db: Db, config: Pick<Config, 'sessionIdleMinutes' | 'sessionMaxHours'>) {
   const auth = createAuthService({ db, session: { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours } });
@@ -19,18 +40,58 @@ export function buildServices(db: Db, config: Pick<Config, 'sessionIdleMinutes' 
 
 export type Services = ReturnType<typeof buildServices>;
 
+export type Logger = pino.Logger;
+
+/** Every domain service, module and scheduled job of one process. */
+export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logger) {
+  const services = buildServices(db, config);
+  const indicators = createIndicatorServices({ db, orgs: services.orgs, clock });
+  const sources = createSourcesService({ db, accounts: services.accounts });
+  const quality = createQualityService({ db, clock, timeZone: () => sources.timeZone() });
+  const workorders = createWorkOrdersService({ db });
+  const workorderConfig = createWorkOrderConfigService({ db, orgs: services.orgs });
+  const problems = createProblemsService({ db });
+  const notify = createNotifyService({ db });
+  const rules = createRuleRuntime({
+    db, clock, series: indicators.queries, catalog: indicators.catalog,
+    readSourceQuality: (id, from, to) => quality.readSourceQuality(id, from, to), alertConsumers: [createWorkOrderAlertConsumer()],
+  });
+  const ingest = createIngestService({
+    db, sources, pseudonymise: createPseudonymiser(loadPseudonymKey(config)), log: logger,
+    consumers: [indicators.rollupConsumer, rules.ingestConsumer], limits: { maxBodyBytes: config.bodyLimitBytes },
+  });
+  const modules: AppModule[] = [
+    createSourcesModule({ db, sources, ingest, quality, clock }),
+    createIngestModule({ sources, ingest, clock }),
+    createIndicatorsModule({ services: indicators, clock }),
+    ...rules.modules,
+    createWorkOrdersModule({ clock, orgs: services.orgs, workorders, config: workorderConfig, problems, notify }),
+    createProblemsModule({ clock, problems }),
+    createNotificationsModule({ clock, notify }),
+  ];
+  const jobs: ScheduledJob[] = [
+    ...rules.jobs,
+    createEscalationJob({ db }),
+    createRecoveryJob({ db }),
+    createNotificationDispatchJob({ db, senders: createChannelSenders({ smtpUrl: config.smtpUrl, mailFrom: config.smtpFrom }) }),
+  ];
+  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, modules, jobs };
+}
+
+export type Runtime = ReturnType<typeof buildRuntime>;
+
 export async function openStorage(config: Config): Promise<Db> {
   const db = await openDb(config);
   await migrate(db);
   return db;
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>) {
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', '*.newPassword', '*.currentPassword'] });
 }
 
-export async function buildHttpApp(db: Db, config: Config, clock: Clock = systemClock, logger: ReturnType<typeof createLogger> | false = createLogger(config)) {
-  const services = buildServices(db, config);
-  const app = await createApp({ config, db, clock, ...services, ...(logger === false ? {} : { logger }) });
-  return { app, services };
+export async function buildHttpApp(db: Db, config: Config, clock: Clock = systemClock, logger: Logger = createLogger(config)) {
+  const runtime = buildRuntime(db, config, clock, logger);
+  const app = await createApp({ config, db, clock, ...runtime.services, logger, modules: runtime.modules });
+  return { app, runtime, services: runtime.services };
 }

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
+import { registerIndicatorsCommands } from './indicators-commands.ts';
 import { simulateCommand } from './simulate-command.ts';
+import { registerWebCommands } from './web-commands.ts';
 
 /** The `yunjian` command: one entry point, one subcommand per task. */
 const program = new Command('yunjian')
@@ -11,6 +13,8 @@ const program = new Command('yunjian')
 
 registerServeCommands(program);
 registerAdminCommands(program);
+registerIndicatorsCommands(program);
+registerWebCommands(program);
 program.addCommand(simulateCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,12 +1,29 @@
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/index.ts';
+import { startDemoFeed } from '../demo/demo-feed.ts';
 import { seedDemoOrganisation } from '../demo/demo-seed.ts';
-import { buildHttpApp, createLogger, openStorage, type Services } from '../main.ts';
+import type { Db } from '../store/index.ts';
+import { buildHttpApp, createLogger, openStorage, type Runtime, type Services } from '../main.ts';
+import { createScheduler } from '../scheduler/index.ts';
+import { ensureWebBuilt, registerWebApp } from '../web/index.ts';
+import { repositoryRoot } from './web-commands.ts';
 import { systemClock } from '../shared/index.ts';
-import { bootstrapInstallation } from './bootstrap.ts';
+import { bootstrapInstallation, systemContext } from './bootstrap.ts';
 
-type Setup = (services: Services) => Promise<string[]>;
+type Setup = (services: Services, runtime: Runtime) => Promise<string[]>;
+
+/**
+ * The shipped catalogues: the indicator library and the rule packs (compliance pack and default
+ * rules) at the root of the tree. Idempotent; customised entries are kept.
+ */
+async function installCatalogues(services: Services, runtime: Runtime): Promise<void> {
+  const ctx = systemContext(systemClock.now());
+  await runtime.indicators.definitions.installLibrary(ctx);
+  const root = (await services.orgs.listRoots())[0];
+  if (root) await runtime.rules.rules.installRulePacks(ctx, root.code);
+}
 
 /** An empty installation gets the group org unit and one administrator. */
 const bootstrapSetup: Setup = async (services) => {
@@ -33,13 +50,24 @@ const demoSetup: Setup = async (services) => {
   ];
 };
 
-async function serve(config: Config, setup: Setup): Promise<void> {
+type Background = (env: { db: Db; runtime: Runtime; services: Services; log: (line: string) => void }) => { stop(): Promise<void> };
+
+async function serve(config: Config, setup: Setup, background?: Background): Promise<void> {
   const logger = createLogger(config);
   const started = Date.now();
+  await ensureWebBuilt({ root: repositoryRoot, log: (line) => { logger.info(line); } })
+    .catch((err: unknown) => { logger.warn({ err }, 'web console build failed; serving the API only'); });
   const db = await openStorage(config);
-  const { app, services } = await buildHttpApp(db, config, systemClock, logger);
-  const setupLines = await setup(services);
+  const { app, services, runtime } = await buildHttpApp(db, config, systemClock, logger);
+  await registerWebApp(app, { distDir: join(repositoryRoot, 'web', 'dist') });
+  const setupLines = await setup(services, runtime);
+  await installCatalogues(services, runtime);
+  const scheduler = config.roles.includes('scheduler')
+    ? createScheduler({ db, clock: systemClock, jobs: runtime.jobs, logger })
+    : null;
   await app.listen({ host: config.host, port: config.port });
+  scheduler?.start();
+  const task = background?.({ db, runtime, services, log: (line) => { process.stdout.write(`${line}\n`); } });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
@@ -54,7 +82,7 @@ async function serve(config: Config, setup: Setup): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Fastify stops accepting, lets in-flight requests finish, then we close storage.
-    app.close().then(() => db.close()).then(() => process.exit(0), (error: unknown) => {
+    Promise.all([app.close(), scheduler?.stop(), task?.stop()]).then(() => db.close()).then(() => process.exit(0), (error: unknown) => {
       logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
     });
@@ -71,11 +99,18 @@ export function registerServeCommands(program: Command): void {
   program.command('demo')
     .description('run yunjian on the embedded database with a demo installation')
     .option('--reset', 'delete the demo data folder and start over')
-    .action(async (opts: { reset?: boolean }) => {
+    .option('--days <n>', 'days of history to backfill on the first start', '90')
+    .option('--scale <x>', 'event volume (1 = about 6,700 events a day for the group)', '0.25')
+    .option('--no-feed', 'serve the demo without feeding simulated events')
+    .action(async (opts: { reset?: boolean; days: string; scale: string; feed: boolean }) => {
       // Keep the demo's console readable: request logs only when asked for.
       const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
       if (opts.reset === true && config.databaseUrl === undefined) rmSync(config.dataDir, { recursive: true, force: true });
-      await serve(config, demoSetup);
+      const days = Number(opts.days);
+      const scale = Number(opts.scale);
+      if (!(days > 0 && days <= 400) || !(scale > 0 && scale <= 10)) throw new Error('--days must be 1..400 and --scale above 0 up to 10');
+      await serve(config, demoSetup, opts.feed ? ({ db, runtime, services, log }) =>
+        startDemoFeed({ db, clock: systemClock, runtime, services, ctx: systemContext(systemClock.now()) }, { days, scale, log }) : undefined);
     });
 
   program.command('migrate')

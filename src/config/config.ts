@@ -24,6 +24,9 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Comma-separated process roles (api, ingest, engine, scheduler); all by default. */
   readonly roles: readonly ProcessRole[];
+  /** SMTP server for e-mail notifications, smtp(s)://user:pass@host:port. */
+  readonly smtpUrl: string | undefined;
+  readonly smtpFrom: string;
 }
 
 export type ProcessRole = 'api' | 'ingest' | 'engine' | 'scheduler';
@@ -49,6 +52,8 @@ export const configVariables: readonly ConfigVariable[] = [
   { name: 'YUNJIAN_PSEUDONYM_KEY', default: '(key file in the data folder)', description: 'Secret key of the patient pseudonym HMAC. Keep it stable: changing it changes every pseudonym.', secret: true },
   { name: 'YUNJIAN_BODY_LIMIT_MB', default: '32', description: 'Largest accepted request body in MiB.' },
   { name: 'YUNJIAN_ROLES', default: 'api,ingest,engine,scheduler', description: 'Roles this process runs; several processes can share one PostgreSQL.' },
+  { name: 'YUNJIAN_SMTP_URL', default: '(unset)', description: 'SMTP server for e-mail notifications, e.g. smtps://user:pass@mail.example.org:465. Without it e-mail deliveries fail and are retried.', secret: true },
+  { name: 'YUNJIAN_SMTP_FROM', default: 'yunjian@localhost', description: 'Sender address of notification e-mails.' },
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -110,5 +115,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     pseudonymKey: read(env, 'YUNJIAN_PSEUDONYM_KEY'),
     bodyLimitBytes: integer(env, 'YUNJIAN_BODY_LIMIT_MB', 32, 1, 1024) * 1024 * 1024,
     roles: roles(env),
+    smtpUrl: read(env, 'YUNJIAN_SMTP_URL'),
+    smtpFrom: read(env, 'YUNJIAN_SMTP_FROM') ?? 'yunjian@localhost',
   });
 }

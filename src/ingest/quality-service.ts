@@ -23,7 +23,12 @@ export interface QualityFigures {
   readonly successRate: number | null;
   /** Seconds from occurrence to receipt of accepted events; null without accepted events. */
   readonly timeliness: { readonly p50Seconds: number | null; readonly p95Seconds: number | null };
+  /** Accepted events received within the agreed delay (one hour) of occurring: DOMAIN §11 timeliness. */
+  readonly onTime: number;
 }
+
+/** The agreed delay for timeliness; a bucket bound of the lag histogram. */
+export const AGREED_DELAY_SECONDS = 3600;
 
 export interface SourceQuality extends QualityFigures {
   readonly sourceId: number;
@@ -64,6 +69,7 @@ function figures(rows: readonly CounterRow[], rejections: readonly { code: strin
     received, accepted: sum('accepted'), duplicates: sum('duplicates'), conflicts: sum('conflicts'), rejected: sum('rejected'), rejectedByCode,
     successRate: received === 0 ? null : (sum('accepted') + sum('duplicates')) / received,
     timeliness: { p50Seconds: histogramQuantile(hist, 0.5), p95Seconds: histogramQuantile(hist, 0.95) },
+    onTime: hist.reduce((a, n, i) => a + ((LAG_BUCKETS_SECONDS[i] ?? Infinity) <= AGREED_DELAY_SECONDS ? n : 0), 0),
   };
 }
 
