@@ -1,7 +1,7 @@
 import type { ActionContext } from '../audit/index.ts';
 import type { Source } from '../ingest/source-repo.ts';
 import type { Runtime, Services } from '../main.ts';
-import { defaultIncidentSchedule, generateEvents, simulatedSources, type IncidentSpec } from '../simulator/index.ts';
+import { defaultIncidentSchedule, generateEvents, simulatedSources, toNdjsonLine, type IncidentSpec } from '../simulator/index.ts';
 import type { Clock } from '../shared/index.ts';
 import { readSetting, writeSetting, type Db } from '../store/index.ts';
 import { demoSeed } from './demo-seed.ts';
@@ -86,7 +86,7 @@ export function startDemoFeed(deps: { db: Db; clock: Clock; runtime: Runtime; se
         dayEnd += DAY_MS;
       }
       const lines = buffers.get(record.source) ?? [];
-      lines.push(JSON.stringify(record.event));
+      lines.push(toNdjsonLine(record));
       buffers.set(record.source, lines);
       if (lines.length >= batchSize) await flush(record.source);
     }

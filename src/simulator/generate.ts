@@ -189,7 +189,24 @@ function createDayFlow(ctx: SimContext): (dayStart: number) => void {
   };
 }
 
+const envelopeKeys = new Set(['id', 'type', 'orgUnit', 'occurredAt', 'patient']);
+
+/**
+ * The event as a source sends it to yunjian: the envelope (id, type, orgUnit, occurredAt,
+ * patient) with the typed attributes under `attributes`. A malformed record stays malformed.
+ */
+export function toWireEvent(event: SimEvent): Record<string, unknown> {
+  const wire: Record<string, unknown> = {};
+  const attributes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (envelopeKeys.has(key)) wire[key] = value;
+    else attributes[key] = value;
+  }
+  wire.attributes = attributes;
+  return wire;
+}
+
 /** One record as an NDJSON line (the event as a source would send it). */
 export function toNdjsonLine(record: SimulatedRecord): string {
-  return `${JSON.stringify(record.event)}\n`;
+  return `${JSON.stringify(toWireEvent(record.event))}\n`;
 }
