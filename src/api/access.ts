@@ -50,6 +50,7 @@ export interface RegisteredRoute {
   readonly url: string;
   readonly access: Access;
   readonly bodySchema: unknown;
+  readonly querySchema: unknown;
 }
 
 declare module 'fastify' {
@@ -142,11 +143,13 @@ export function registerAccessControl(
       }
     }
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') app.registeredRoutes.push({ method, url: route.url, access, bodySchema: route.schema?.body });
+      if (method !== 'HEAD') app.registeredRoutes.push({ method, url: route.url, access, bodySchema: route.schema?.body, querySchema: route.schema?.querystring });
     }
   });
 
-  app.addHook('preHandler', async (request: FastifyRequest) => {
+  // Who is asking is settled before the body is even read: an anonymous or unauthorised caller
+  // gets 401/403, not a validation error that would reveal the route's expectations.
+  app.addHook('onRequest', async (request: FastifyRequest) => {
     request.resources = new Map();
     const access = accessOf(request);
     if (!access) return; // 404 handler and similar built-ins
@@ -177,11 +180,17 @@ export function registerAccessControl(
       throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Change your password before going on.');
     }
     if ('signedIn' in access) return;
-    const refs = access.resources ?? [];
-    if (refs.length === 0 && !holdsAnywhere(principal, access.permission)) {
+    if (!holdsAnywhere(principal, access.permission)) {
       throw new AppError('AUTH_FORBIDDEN', `This needs the ${access.permission} permission.`);
     }
-    for (const ref of refs) {
+  });
+
+  // The resources a route names are placed in the tree once the body is parsed.
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    const access = accessOf(request);
+    const principal = request.principal;
+    if (!access || !('permission' in access) || !principal) return;
+    for (const ref of access.resources ?? []) {
       const value = ref.from === 'fixed' ? ref.field : (request[ref.from] as Record<string, unknown> | undefined)?.[ref.field];
       const raw = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
       if (raw === undefined) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../../test/support/test-app.ts';
 import { probeBody } from '../../test/support/probe-body.ts';
 import { testBackend } from '../../test/support/test-db.ts';
+import { backupTables } from '../backup/index.ts';
 import type { RegisteredRoute } from './access.ts';
 
 /**
@@ -12,24 +13,29 @@ describe(`scope enforcement over every route on ${testBackend}`, () => {
   let ta: TestApp;
   let liaisonA: Client;
   let bIds: { userId: number; grantId: number; tokenId: number };
+  let bSourceId = 0;
   // Strings that identify department B's data: none may appear in a response to liaison.a.
   const bMarkers = ['DEPT-B', '儿科', 'Paediatrics', 'liaison.b', 'B-feed'];
 
   async function snapshot(): Promise<string> {
-    const tables = ['org_unit', 'app_user', 'role_grant', 'api_token', 'password_history', 'setting'];
+    // Every table but the ones a refused request legitimately touches (sessions' last-seen time).
+    const tables = (await backupTables(ta.t.db)).map((t) => t.name).filter((name) => name !== 'user_session');
     const parts: string[] = [];
     for (const table of tables) {
-      const r = await ta.t.db.query<{ j: string }>(`SELECT row_to_json(t)::text AS j FROM ${table} t ORDER BY 1`);
+      const r = await ta.t.db.query<{ j: string }>(`SELECT row_to_json(t)::text AS j FROM "${table}" t ORDER BY 1`);
       parts.push(...r.rows.map((row) => row.j));
     }
     return parts.join('\n');
   }
 
   beforeAll(async () => {
-    ta = await createTestApp();
+    ta = await createTestApp({ fullRuntime: true });
     const admin = await ta.signIn('admin');
     const token = await admin.request({ method: 'POST', url: '/api/tokens', payload: { name: 'B-feed', role: 'source', orgUnit: 'DEPT-B' } });
     expect(token.statusCode).toBe(201);
+    const source = await admin.request({ method: 'POST', url: '/api/sources', payload: { name: 'B-feed HIS', orgUnit: 'DEPT-B', allowedTypes: ['visit'] } });
+    expect(source.statusCode).toBe(201);
+    bSourceId = source.json<{ source: { id: number } }>().source.id;
     const userB = await ta.services.accounts.findUserByUsername('liaison.b');
     const grants = await ta.services.accounts.toPublic(userB!, ta.clock.now());
     bIds = { userId: userB!.id, grantId: grants.grants[0]!.id, tokenId: token.json<{ token: { id: number } }>().token.id };
@@ -37,11 +43,23 @@ describe(`scope enforcement over every route on ${testBackend}`, () => {
   });
   afterAll(async () => ta.close());
 
+  /** Department B's resource for each parameter; a resource B has none of yet gets an id nobody has. */
+  function idFor(url: string): string {
+    if (url.startsWith('/api/tokens')) return String(bIds.tokenId);
+    if (url.startsWith('/api/users')) return String(bIds.userId);
+    if (url.startsWith('/api/sources')) return String(bSourceId);
+    return '999999';
+  }
+
   function urlFor(route: RegisteredRoute): string {
+    const query = route.querySchema ? probeBody(route.querySchema, 'DEPT-B') as Record<string, unknown> : {};
+    const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== null).map(([k, v]) => [k, String(v)])).toString();
     return route.url
-      .replace(':code', 'DEPT-B')
+      .replace(':code', route.url.startsWith('/api/orgs') ? 'DEPT-B' : 'no_such_code')
       .replace(':grantId', String(bIds.grantId))
-      .replace(':id', route.url.startsWith('/api/tokens') ? String(bIds.tokenId) : String(bIds.userId));
+      .replace(/:id\b/, idFor(route.url))
+      .replace(/:(\w+)/g, '999999')
+      .replace('*', '') + (search === '' ? '' : `?${search}`);
   }
 
   const scoped = () => ta.app.registeredRoutes.filter((r) => !('public' in r.access));
@@ -71,6 +89,9 @@ describe(`scope enforcement over every route on ${testBackend}`, () => {
         // Only list routes in the liaison's own scope may answer, and never with B's data.
         expect(route.url.includes(':'), where).toBe(false);
         for (const marker of bMarkers) expect(res.body, where).not.toContain(marker);
+      } else if (res.statusCode === 400 && route.bodySchema !== undefined) {
+        // A probe body a route's own validation refuses changes nothing either (checked below).
+        expect(res.json<{ error: { code: string } }>().error.code, where).toMatch(/VALIDATION|INVALID/);
       } else {
         expect([403, 404], where).toContain(res.statusCode);
         for (const marker of bMarkers.slice(1)) expect(res.body, where).not.toContain(marker);

@@ -2,7 +2,12 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { createApp, type AppModule } from '../../src/app.ts';
 import type { UserRole } from '../../src/auth/index.ts';
 import { systemContext } from '../../src/cli/bootstrap.ts';
-import { buildServices, type Services } from '../../src/main.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/index.ts';
+import { buildRuntime, buildServices, type Services } from '../../src/main.ts';
 import { createFakeClock } from '../../src/shared/index.ts';
 import { createTestDb, type TestDb } from './test-db.ts';
 
@@ -39,6 +44,8 @@ export const seedUsers: readonly { username: string; role: UserRole; org: string
 ];
 
 export interface TestAppOptions {
+  /** Every domain module of the product, composed by main.ts's buildRuntime. */
+  readonly fullRuntime?: boolean;
   /** Extra domain modules, built from the foundation's services (like main.ts does). */
   readonly modules?: (env: { db: TestDb['db']; services: Services; clock: ReturnType<typeof createFakeClock> }) => readonly AppModule[] | Promise<readonly AppModule[]>;
 }
@@ -58,7 +65,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const user = await services.accounts.createUser(ctx, { username: seed.username, displayName: seed.username, orgUnitId: org.id, initialPassword: testPassword });
     await services.accounts.grant(ctx, user.id, seed.role, org);
   }
-  const modules = options.modules ? await options.modules({ db: t.db, services, clock }) : [];
+  const modules = options.modules ? [...(await options.modules({ db: t.db, services, clock }))] : [];
+  if (options.fullRuntime === true) {
+    const config = loadConfig({ YUNJIAN_DATA: mkdtempSync(join(tmpdir(), 'yj-app-')), YUNJIAN_PSEUDONYM_KEY: 'test-pseudonym-key-0123456789abcdef', LOG_LEVEL: 'silent' });
+    modules.push(...buildRuntime(t.db, config, clock, pino({ level: 'silent' })).modules);
+  }
   const app = await createApp({ config: { bodyLimitBytes: 8 * 1024 * 1024, cookieSecure: false, sessionMaxHours: 12 }, db: t.db, clock, ...services, modules });
   await app.ready();
 
