@@ -53,7 +53,7 @@ describe(`scope enforcement over every route on ${testBackend}`, () => {
 
   function urlFor(route: RegisteredRoute): string {
     const query = route.querySchema ? probeBody(route.querySchema, 'DEPT-B') as Record<string, unknown> : {};
-    const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== null).map(([k, v]) => [k, String(v)])).toString();
+    const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== null).map(([k, v]): [string, string] => [k, String(v)])).toString();
     return route.url
       .replace(':code', route.url.startsWith('/api/orgs') ? 'DEPT-B' : 'no_such_code')
       .replace(':grantId', String(bIds.grantId))

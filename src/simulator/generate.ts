@@ -195,7 +195,7 @@ const envelopeKeys = new Set(['id', 'type', 'orgUnit', 'occurredAt', 'patient'])
  * The event as a source sends it to yunjian: the envelope (id, type, orgUnit, occurredAt,
  * patient) with the typed attributes under `attributes`. A malformed record stays malformed.
  */
-export function toWireEvent(event: SimEvent): Record<string, unknown> {
+export function toWireEvent(event: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const wire: Record<string, unknown> = {};
   const attributes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
