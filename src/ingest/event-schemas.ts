@@ -53,7 +53,13 @@ const visit = Type.Object(
     endedAt: opt(dateTime()),
     department: opt(ident()),
     doctor: opt(ident()),
+    /** Whether the doctor is registered (备案) for practice here, from the doctor registry; absent when the source does not know. */
+    doctorRegistered: opt(flag()),
+    /** Whether the doctor is licensed for the department's specialty; absent when unknown. */
+    doctorLicensedForDepartment: opt(flag()),
     appointmentId: opt(ident()),
+    /** The booked slot of the visit's appointment (wait after appointment = startedAt − slotAt). */
+    slotAt: opt(dateTime()),
     visitKind: opt(visitKind()),
     referral: opt(oneOf(['in', 'out', 'none'])),
     setting: opt(oneOf(VISIT_SETTINGS)),
@@ -69,6 +75,10 @@ const consultation = Type.Object(
     closedAt: opt(dateTime()),
     department: opt(ident()),
     doctor: opt(ident()),
+    /** Whether the doctor is registered (备案) for practice here, from the doctor registry; absent when the source does not know. */
+    doctorRegistered: opt(flag()),
+    /** Whether the doctor is licensed for the department's specialty; absent when unknown. */
+    doctorLicensedForDepartment: opt(flag()),
     visitKind: opt(visitKind()),
     hasOfflineRecord: opt(flag()),
     aiAssisted: opt(flag()),
@@ -96,6 +106,10 @@ const prescription = Type.Object(
     channel: opt(channel()),
     department: opt(ident()),
     doctor: opt(ident()),
+    /** Whether the doctor is registered (备案) for practice here, from the doctor registry; absent when the source does not know. */
+    doctorRegistered: opt(flag()),
+    /** Whether the doctor is licensed for the department's specialty; absent when unknown. */
+    doctorLicensedForDepartment: opt(flag()),
     items: opt(list(prescriptionItem)),
     amount: opt(money()),
     reviewedAt: opt(dateTime()),

@@ -6,6 +6,7 @@ import type { JudgedOutcome } from './engine-record.ts';
 import { listSubtreeOrgs } from './engine-repo.ts';
 import type { LoadedRule, RuleEngine } from './engine.ts';
 import * as rulesRepo from './rules-repo.ts';
+import type { RecheckRow } from './rules-repo.ts';
 
 /**
  * The time-driven half of the engine, run by the single scheduler: re-checks that fell due (a
@@ -21,11 +22,13 @@ export interface RuleSchedulerDeps {
 }
 
 const RECHECK_BATCH = 500;
+/** Batches of due re-checks per run; the rest wait for the next run (the scheduler stays responsive). */
+const maxRecheckBatches = 20;
 
 export function createRuleSchedulerJob(deps: RuleSchedulerDeps): ScheduledJob {
   const { engine } = deps;
   const db = engine.deps.db;
-  const maxCatchUp = deps.maxCatchUpPeriods ?? 3;
+  const maxCatchUp = deps.maxCatchUpPeriods ?? engine.catchUpPeriods;
 
   /** Starts of the closed periods after `judgedThrough` (at most `maxCatchUp`, the newest). */
   function closedSince(judgedThrough: Date | null, grain: Grain, now: Date): Date[] {
@@ -39,27 +42,47 @@ export function createRuleSchedulerJob(deps: RuleSchedulerDeps): ScheduledJob {
     return out;
   }
 
+  /**
+   * Re-checks that fell due: events one by one, series per rule in one judgement and one recording
+   * (a backfill queues thousands of settled periods; they are judged oldest first, in batches).
+   */
   async function runRechecks(rules: ReadonlyMap<number, LoadedRule>, now: Date): Promise<void> {
-    const due = await rulesRepo.listDueRechecks(db, now, RECHECK_BATCH);
-    for (const r of due) {
-      const rule = rules.get(r.ruleId);
-      const done = async (tx: Queryable) => {
-        // The recording just before may have moved the re-check to a later time (still undecided); only the one that fell due goes.
-        await rulesRepo.deleteRecheckIfDue(tx, r.id, r.dueAt);
-      };
-      if (!rule) {
-        await db.transaction((tx) => rulesRepo.deleteRecheck(tx, r.ruleId, r.subject));
-        continue;
+    for (let batch = 0; batch < maxRecheckBatches; batch++) {
+      const due = await rulesRepo.listDueRechecks(db, now, RECHECK_BATCH);
+      const series = new Map<number, RecheckRow[]>();
+      for (const r of due) {
+        const rule = rules.get(r.ruleId);
+        if (!rule) {
+          await db.transaction((tx) => rulesRepo.deleteRecheck(tx, r.ruleId, r.subject));
+        } else if (r.kind === 'event' && r.eventId !== null) {
+          const eventId = r.eventId;
+          // The recording just before may have moved the re-check to a later time (still undecided); only the one that fell due goes.
+          const done = (tx: Queryable) => rulesRepo.deleteRecheckIfDue(tx, r.id, r.dueAt);
+          await engine.runIsolated(rule, now, (x, at) => engine.judgeEvents(x, [eventId], 'schedule', at), done);
+        } else if (r.periodStart !== null) {
+          series.set(r.ruleId, [...(series.get(r.ruleId) ?? []), r]);
+        } else {
+          await db.transaction((tx) => rulesRepo.deleteRecheck(tx, r.ruleId, r.subject));
+        }
       }
-      if (r.kind === 'event' && r.eventId !== null) {
-        const eventId = r.eventId;
-        await engine.runIsolated(rule, now, (x, at) => engine.judgeEvents(x, [eventId], 'schedule', at), done);
-      } else if (r.periodStart !== null) {
-        const work = [{ orgUnitId: r.orgUnitId, periodStart: r.periodStart }];
-        await engine.runIsolated(rule, now, (x, at) => engine.judgeSeries(x, work, 'schedule', at), done);
-      } else {
-        await db.transaction((tx) => rulesRepo.deleteRecheck(tx, r.ruleId, r.subject));
+      for (const [ruleId, rows] of series) {
+        const rule = rules.get(ruleId);
+        if (!rule) continue;
+        const seen = new Set<string>();
+        const work: { orgUnitId: number; periodStart: Date }[] = [];
+        for (const r of [...rows].sort((a, b) => (a.periodStart?.getTime() ?? 0) - (b.periodStart?.getTime() ?? 0))) {
+          const key = `${String(r.orgUnitId)}:${String(r.periodStart?.getTime())}`;
+          if (r.periodStart === null || seen.has(key)) continue;
+          seen.add(key);
+          work.push({ orgUnitId: r.orgUnitId, periodStart: r.periodStart });
+        }
+        const done = (tx: Queryable) => rulesRepo.deleteRechecksIfDue(tx, rows);
+        if (!(await engine.runIsolated(rule, now, (x, at) => engine.judgeSeries(x, work, 'schedule', at), done))) {
+          // A failing rule keeps no queue: its error is recorded, and the re-checks would only fail again.
+          await db.transaction((tx) => rulesRepo.deleteRechecksIfDue(tx, rows));
+        }
       }
+      if (due.length < RECHECK_BATCH) break;
     }
   }
 

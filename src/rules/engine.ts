@@ -2,7 +2,7 @@ import { findAlertsByFingerprints } from '../alerts/alerts-repo.ts';
 import { alertFingerprint, alertIdentity, type AlertTransitionConsumer, type AlertTransitionEvent, type HolidayPredicate } from '../alerts/index.ts';
 import type { IndicatorDefinition, SeriesReader } from '../indicators/index.ts';
 import type { IngestCommitConsumer, StoredEvent } from '../ingest/stored-event.ts';
-import { DEFAULT_TIME_ZONE, isPeriodOpen, type Clock } from '../shared/index.ts';
+import { bucketStart, DEFAULT_TIME_ZONE, isPeriodOpen, previousPeriod, type Clock, type Grain } from '../shared/index.ts';
 import type { Db, Queryable } from '../store/index.ts';
 import type { DetectorConfig, DetectorState } from './anomaly/index.ts';
 import type { SeriesPointInput } from './outcome.ts';
@@ -37,6 +37,10 @@ export interface RuleEngineDeps {
   readonly anomalyConfig?: Partial<DetectorConfig>;
   /** Told after each recording transaction commits, with the transitions it stored (metrics, after-commit notifiers). */
   readonly onCommitted?: (events: readonly AlertTransitionEvent[]) => void;
+  /** Closed periods the scheduler judges per rule and run, the newest (default 3). */
+  readonly catchUpPeriods?: number;
+  /** How long data for an older closed period must stay quiet before the scheduler judges it (default one minute). */
+  readonly settleMs?: number;
 }
 
 export interface LoadedRule extends ActiveRule {
@@ -54,12 +58,15 @@ export interface RuleEngine {
   judgeSources(rule: LoadedRule, sourceIds: readonly number[] | null, periodStart: Date | null, trigger: Trigger, now: Date): Promise<readonly JudgedOutcome[]>;
   judgeEvents(rule: LoadedRule, eventIds: readonly number[], trigger: Trigger, now: Date): Promise<readonly JudgedOutcome[]>;
   readonly timeZone: string;
+  readonly catchUpPeriods: number;
   readonly deps: RuleEngineDeps;
 }
 
 export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   const { db } = deps;
   const tz = deps.timeZone ?? DEFAULT_TIME_ZONE;
+  const catchUpPeriods = deps.catchUpPeriods ?? 3;
+  const settleMs = deps.settleMs ?? 60_000;
   const ctx: SeriesContext = { seriesReader: deps.seriesReader, timeZone: tz };
   const recorder = { consumers: deps.transitionConsumers ?? [], isHoliday: deps.isHoliday ?? (() => false) };
   let cache: { generation: string; rules: readonly LoadedRule[] } | null = null;
@@ -237,6 +244,27 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   }
 
   /**
+   * Whether a closed period touched by a commit is left to the scheduler's settle queue: one older
+   * than the periods the scheduler's next run judges anyway (its catch-up, or the period last
+   * judged and those before it within reach). Such periods come from backfills and bulk imports,
+   * whose batches arrive one after the other: judging them after every batch would give a verdict
+   * on part of the data (and cost a judgement per batch), so they are judged once, after the data
+   * has stopped arriving for `settleMs`. Open periods and the recent closed ones are judged as before.
+   */
+  function settlesLater(rule: LoadedRule, grain: Grain, periodStart: Date, now: Date, horizons: Map<string, number>): boolean {
+    const reach = rule.judgedThrough === null ? 1 : catchUpPeriods;
+    const key = `${grain}|${String(reach)}`;
+    let horizon = horizons.get(key);
+    if (horizon === undefined) {
+      let t = bucketStart(now, grain, tz);
+      for (let i = 0; i < reach; i++) t = previousPeriod(t, grain, tz);
+      horizon = t.getTime();
+      horizons.set(key, horizon);
+    }
+    return periodStart.getTime() < horizon;
+  }
+
+  /**
    * Judges every touched rule first, then reads the alerts concerned in one query and opens a
    * recording transaction only for the rules whose outcomes change something (a transition, a
    * re-check, a material status change), so a commit that changes nothing costs one query.
@@ -252,7 +280,14 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     const commitOrgs = await orgsById(touched.series.map((w) => w.orgUnitId));
     const work: { rule: LoadedRule; judge: () => Promise<readonly JudgedOutcome[]> }[] = [];
     const series = new Map<number, SeriesWork[]>();
-    for (const w of touched.series) series.set(w.ruleId, [...(series.get(w.ruleId) ?? []), w]);
+    const settle: SeriesWork[] = [];
+    const horizons = new Map<string, number>();
+    for (const w of touched.series) {
+      const rule = byId.get(w.ruleId);
+      if (rule && isSeriesRule(rule.def) && settlesLater(rule, rule.def.grain, w.periodStart, now, horizons)) settle.push(w);
+      else series.set(w.ruleId, [...(series.get(w.ruleId) ?? []), w]);
+    }
+    if (settle.length > 0) await rulesRepo.upsertSettleRechecks(db, settle, new Date(now.getTime() + settleMs));
     for (const [ruleId, items] of series) {
       const rule = byId.get(ruleId);
       if (rule) work.push({ rule, judge: () => judgeSeriesWith({ seriesReader: reader, timeZone: tz, memo }, rule, items, 'auto', now, commitOrgs) });
@@ -290,7 +325,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     },
   };
 
-  return { consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, timeZone: tz, deps };
+  return { consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, timeZone: tz, catchUpPeriods, deps };
 }
 
 /** A reader that answers repeated requests within one commit from memory (rules on one indicator share reads). */

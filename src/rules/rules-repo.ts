@@ -161,6 +161,30 @@ export async function upsertRecheck(tx: Queryable, r: Omit<RecheckRow, 'id' | 'r
   );
 }
 
+/**
+ * Queues closed periods to be judged once their data has settled: one row per (rule, org unit,
+ * period), each new touch pushing its due time back (a backfill judges a period after its last batch).
+ */
+export async function upsertSettleRechecks(db: Queryable, items: readonly { ruleId: number; orgUnitId: number; periodStart: Date }[], dueAt: Date): Promise<void> {
+  if (items.length === 0) return;
+  await db.query(
+    `INSERT INTO rule_recheck (rule_id, subject, kind, event_id, org_unit_id, period_start, due_at)
+     SELECT u.rule_id, 'settle:' || u.org_unit_id::text || ':' || (extract(epoch FROM u.period_start) * 1000)::bigint::text, 'series', NULL, u.org_unit_id, u.period_start, $4
+       FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[]) AS u(rule_id, org_unit_id, period_start)
+     ON CONFLICT (rule_id, subject) DO UPDATE SET due_at = GREATEST(rule_recheck.due_at, EXCLUDED.due_at)`,
+    [items.map((i) => i.ruleId), items.map((i) => i.orgUnitId), items.map((i) => i.periodStart.toISOString()), dueAt],
+  );
+}
+
+/** Deletes the re-checks that are still due at the time they were read (a re-check moved later stays). */
+export async function deleteRechecksIfDue(tx: Queryable, items: readonly { id: number; dueAt: Date }[]): Promise<void> {
+  if (items.length === 0) return;
+  await tx.query(
+    'DELETE FROM rule_recheck k USING unnest($1::bigint[], $2::timestamptz[]) AS u(id, due_at) WHERE k.id = u.id AND k.due_at = u.due_at',
+    [items.map((i) => i.id), items.map((i) => i.dueAt.toISOString())],
+  );
+}
+
 export async function deleteRecheck(tx: Queryable, ruleId: number, subject: string): Promise<void> {
   await tx.query('DELETE FROM rule_recheck WHERE rule_id = $1 AND subject = $2', [ruleId, subject]);
 }

@@ -30,7 +30,7 @@ describe('rules service', () => {
     await expect(rules.update(systemCtx(now), 'missing_rule', json)).rejects.toMatchObject({ code: 'RULE_NOT_FOUND' });
   });
 
-  it('installs the compliance and default packs enabled at the root, and a second install changes nothing', async () => {
+  it('installs the compliance and default packs at the root, the budget rules disabled, and a second install changes nothing', async () => {
     const first = await rules.installRulePacks(systemCtx(now), 'GROUP');
     expect(first.installed).toContain('cp_online_rx_unreviewed_30m');
     expect(first.installed).toContain('wait_time_high');
@@ -39,6 +39,8 @@ describe('rules service', () => {
     expect(second.installed).toEqual([]);
     expect(second.kept.length).toBe(first.installed.length);
     const stored = await rules.list(null);
-    expect(stored.filter((r) => first.installed.includes(r.code)).every((r) => r.enabled && r.version === 1)).toBe(true);
+    const installed = stored.filter((r) => first.installed.includes(r.code));
+    expect(installed.every((r) => r.version === 1)).toBe(true);
+    expect(installed.filter((r) => !r.enabled).map((r) => r.code).sort()).toEqual(['budget_3m_avg_deviation', 'budget_half_year_cumulative', 'budget_month_deviation']);
   });
 });

@@ -132,8 +132,8 @@ export function createRulesService(deps: { db: Db }) {
             kept.push(rule.code);
             continue;
           }
-          const def = { ...rule, enabled: true };
-          await repo.insertRule(tx, { code: rule.code, kind: rule.kind, scopeOrgUnitId: root.id, version: 1, enabled: true, definition: def, savedBy: ctx.actor.name, at: ctx.now });
+          // Rules a pack ships disabled (waiting for a later capability) are installed disabled.
+          await repo.insertRule(tx, { code: rule.code, kind: rule.kind, scopeOrgUnitId: root.id, version: 1, enabled: rule.enabled, definition: rule, savedBy: ctx.actor.name, at: ctx.now });
           installed.push(rule.code);
         }
         if (installed.length > 0) {

@@ -134,3 +134,24 @@ describe('generated stream', () => {
     expect(offlineVisits.filter((e) => e['visitKind'] === 'follow_up').length / offlineVisits.length).toBeGreaterThan(0.2);
   });
 });
+
+describe('registry facts and appointment slots on visits', () => {
+  const doctors = new Map(simulatedGroup(11).doctors.map((d) => [d.code, d]));
+  const sample = [...generateEvents({ seed: 11, from: '2025-03-03T00:00:00+08:00', to: '2025-03-04T00:00:00+08:00', scale: 0.1, schedule: [] })].flatMap((r) => (r.malformed === undefined ? [r.event] : []));
+
+  it('says on every visit, consultation and prescription with a doctor whether the registry has the doctor registered', () => {
+    const withDoctor = sample.filter((e) => ['visit', 'consultation', 'prescription'].includes(e.type) && typeof e.doctor === 'string');
+    expect(withDoctor.length).toBeGreaterThan(100);
+    for (const e of withDoctor) expect(e.doctorRegistered, str(e, 'doctor')).toBe(doctors.get(str(e, 'doctor'))?.registered);
+  });
+
+  it('copies the booked slot of the appointment onto the visit, and leaves walk-ins without one', () => {
+    const slots = new Map(sample.filter((e) => e.type === 'appointment').map((e) => [str(e, 'appointmentId'), str(e, 'slotAt')]));
+    const visits = sample.filter((e) => e.type === 'visit' && e.channel === 'offline');
+    // Appointments booked before the sample's first day are not in it.
+    const booked = visits.filter((e) => typeof e.appointmentId === 'string' && slots.has(str(e, 'appointmentId')));
+    expect(booked.length).toBeGreaterThan(10);
+    for (const v of booked) expect(v.slotAt).toBe(slots.get(str(v, 'appointmentId')));
+    for (const v of visits.filter((e) => e.appointmentId === undefined)) expect(v.slotAt).toBeUndefined();
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { pickItems, prescriptionLines } from './catalogue.ts';
 import { emitBill, money } from './charges.ts';
-import { DELIVERY_SERVICE, SOURCE_CODES, type ClinicalDepartment } from './org.ts';
+import { DELIVERY_SERVICE, SOURCE_CODES, type ClinicalDepartment, type Doctor } from './org.ts';
 import { ageBandFor, ageYears, newPatient, type Patient } from './patients.ts';
 import type { SimContext } from './sim-context.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, formatLocal, localHour } from './time-profile.ts';
@@ -58,6 +58,7 @@ function consultation(ctx: SimContext, dept: ClinicalDepartment, requestedAt: nu
     closedAt: formatLocal(closedAt),
     department: dept.code,
     doctor: doctor.code,
+    doctorRegistered: doctor.registered,
     visitKind,
     hasOfflineRecord,
     aiAssisted: rng.chance(0.25),
@@ -73,12 +74,13 @@ function consultation(ctx: SimContext, dept: ClinicalDepartment, requestedAt: nu
     endedAt: formatLocal(closedAt),
     department: dept.code,
     doctor: doctor.code,
+    doctorRegistered: doctor.registered,
     visitKind,
     referral: 'none',
     setting: 'online',
   });
   emitBill(ctx, { atMs: closedAt, source, orgUnit: dept.code, channel: 'online', total: rng.uniform(20, 50), lines: 1, category: 'service', insuranceShare: 0.4, patient: patient.id, visitId });
-  if (rng.chance(0.55)) onlinePrescription(ctx, dept, patient, consultId, visitId, doctor.code, closedAt);
+  if (rng.chance(0.55)) onlinePrescription(ctx, dept, patient, consultId, visitId, doctor, closedAt);
   if (rng.chance(0.1)) {
     const at = closedAt + rng.uniform(5, 240) * MINUTE_MS;
     const score = 1 + rng.weightedIndex([0.02, 0.03, 0.12, 0.38, 0.45]);
@@ -96,7 +98,7 @@ function onlinePrescription(
   patient: Patient,
   consultId: string,
   visitId: string,
-  doctor: string,
+  doctor: Doctor,
   closedAt: number,
 ): void {
   const { rng } = ctx;
@@ -119,7 +121,8 @@ function onlinePrescription(
     visitId,
     channel: 'online',
     department: dept.code,
-    doctor,
+    doctor: doctor.code,
+    doctorRegistered: doctor.registered,
     items,
     amount,
     reviewedAt: reviewed ? formatLocal(reviewedAt) : undefined,

@@ -5,7 +5,7 @@
  */
 import { pickItems, prescriptionLines } from './catalogue.ts';
 import { emitBill } from './charges.ts';
-import { SOURCE_CODES, type ClinicalDepartment } from './org.ts';
+import { SOURCE_CODES, type ClinicalDepartment, type Doctor } from './org.ts';
 import { ageBandFor, ageYears, newPatient, type Patient } from './patients.ts';
 import type { SimContext } from './sim-context.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, formatLocal, hourShare, localHour } from './time-profile.ts';
@@ -77,13 +77,15 @@ function outpatientVisit(ctx: SimContext, hospital: string, dept: ClinicalDepart
     endedAt: formatLocal(endedAt),
     department: dept.code,
     doctor: doctor.code,
+    doctorRegistered: doctor.registered,
     appointmentId,
+    slotAt: slotAt !== undefined ? formatLocal(slotAt) : undefined,
     visitKind,
     referral: rng.chance(0.95) ? 'none' : rng.chance(0.6) ? 'in' : 'out',
     setting: dept.allHours ? 'emergency' : 'outpatient',
   });
 
-  if (rng.chance(0.55)) outpatientPrescription(ctx, source, dept, patient, visitId, doctor.code, endedAt);
+  if (rng.chance(0.55)) outpatientPrescription(ctx, source, dept, patient, visitId, doctor, endedAt);
   emitBill(ctx, {
     atMs: endedAt,
     source,
@@ -109,7 +111,7 @@ function outpatientPrescription(
   dept: ClinicalDepartment,
   patient: Patient,
   visitId: string,
-  doctor: string,
+  doctor: Doctor,
   endedAt: number,
 ): void {
   const { rng } = ctx;
@@ -127,7 +129,8 @@ function outpatientPrescription(
     visitId,
     channel: 'offline',
     department: dept.code,
-    doctor,
+    doctor: doctor.code,
+    doctorRegistered: doctor.registered,
     items,
     amount,
     reviewedAt: reviewed ? formatLocal(reviewedAt) : undefined,

@@ -54,6 +54,13 @@ describe('compliance pack', () => {
     for (const r of online) expect(evaluateCompliance(r, offline, [], NOW).kind, r.code).toBe('skipped');
   });
 
+  it('skips online events that do not say whether the doctor is registered, rather than calling them a breach', () => {
+    const rule = pack.find((r): r is ComplianceRule => r.code === 'cp_unregistered_doctor_online' && r.kind === 'compliance');
+    if (!rule) throw new Error('rule missing');
+    expect(evaluateCompliance(rule, ev('visit', { channel: 'online' }), [], NOW).kind).toBe('skipped');
+    expect(evaluateCompliance(rule, ev('consultation', { doctorLicensedForDepartment: true }), [], NOW).kind).toBe('ok');
+  });
+
   it('includes the data-submission quality rules', () => {
     expect(pack.filter((r) => r.kind === 'source_quality').map((r) => r.code)).toEqual(['dq_source_success_rate', 'dq_source_invalid_share', 'dq_source_timeliness', 'dq_source_silent']);
   });

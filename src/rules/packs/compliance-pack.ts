@@ -4,6 +4,8 @@ import type { ComplianceRule, RuleDefinition, SourceQualityRule } from '../defin
  * The internet-hospital compliance pack (DOMAIN §6, 事中控制) as ordinary rules a hospital or a
  * regulator switches on and tunes. Event attributes follow DOMAIN §3; two are enrichments the engine
  * adds from master data before judging: `doctorRegistered` (备案) and `doctorLicensedForDepartment`.
+ * A rule judges only events that carry the facts it needs: an event without `doctorRegistered` or
+ * `doctorLicensedForDepartment` cannot be judged for registration and is skipped, never a breach.
  */
 export interface PackScope {
   readonly orgUnit: string;
@@ -60,8 +62,14 @@ export function compliancePack(scope: PackScope): readonly RuleDefinition[] {
       ...common(scope, 'cp_unregistered_doctor_online', '未备案医师线上执业', 'Unregistered doctor practising online', 2, '{{orgUnitName}} 未备案或超范围医师线上接诊（事件 {{event}}）', 'Doctor not registered or licensed for the department practised online at {{orgUnitName}} (event {{event}})'),
       kind: 'compliance',
       eventTypes: ['visit', 'consultation', 'prescription'],
-      match: { any: [{ field: 'type', op: '=', value: 'consultation' }, ONLINE] },
-      violation: { any: [{ field: 'doctorRegistered', op: '!=', value: true }, { field: 'doctorLicensedForDepartment', op: '=', value: false }] },
+      // Only events that carry the registry facts are judged; without them the event cannot be judged (skipped).
+      match: {
+        all: [
+          { any: [{ field: 'type', op: '=', value: 'consultation' }, ONLINE] },
+          { any: [{ field: 'doctorRegistered', op: 'exists' }, { field: 'doctorLicensedForDepartment', op: 'exists' }] },
+        ],
+      },
+      violation: { any: [{ field: 'doctorRegistered', op: '=', value: false }, { field: 'doctorLicensedForDepartment', op: '=', value: false }] },
     },
     {
       ...common(scope, 'cp_controlled_drug_online', '线上开具特殊管理药品', 'Controlled drug prescribed online', 1, '{{orgUnitName}} 线上处方 {{event}} 含麻醉、精神等特殊管理药品', 'Online prescription {{event}} at {{orgUnitName}} contains a specially controlled drug'),

@@ -29,13 +29,26 @@ describe('default rule pack', () => {
     ['budget_3m_avg_deviation', monthly([0.6, 0, 0]), 'ok'],
     ['budget_half_year_cumulative', budgets([125, 120, 118, 121, 122, 124]), 'breach'],
     ['budget_half_year_cumulative', budgets([150, 100, 100, 100, 100, 100]), 'ok'],
-    ['drug_share_mom_rise', monthly([0.3, 0.33]), 'breach'],
-    ['drug_share_mom_rise', monthly([0.3, 0.31]), 'ok'],
-    ['delivery_on_time_below_target', monthly([0.9], [{ target: 0.95 }]), 'breach'],
-    ['delivery_on_time_below_target', monthly([0.94], [{ target: 0.95 }]), 'ok'],
+    ['drug_share_mom_rise', monthly([30, 33]), 'breach'],
+    ['drug_share_mom_rise', monthly([30, 31]), 'ok'],
+    ['delivery_on_time_below_target', monthly([90], [{ target: 95 }]), 'breach'],
+    ['delivery_on_time_below_target', monthly([94], [{ target: 95 }]), 'ok'],
+    ['pharmacist_review_rate_low', monthly([88.5]), 'breach'],
+    ['pharmacist_review_rate_low', monthly([99.2]), 'ok'],
+    ['call_abandon_high', monthly([37.6]), 'breach'],
+    ['call_abandon_high', monthly([5.5]), 'ok'],
   ])('%s judges its example as %s', (code, series, kind) => {
-    const rule = byCode(code) as IndicatorRule;
+    // Judged as switched on (the budget rules ship disabled).
+    const rule = { ...byCode(code), enabled: true } as IndicatorRule;
     expect(evaluateIndicatorRule(rule, series, NOW).kind).toBe(kind);
+  });
+
+  it('ships the budget rules disabled, with a label naming the budget module they wait for', () => {
+    for (const code of ['budget_month_deviation', 'budget_3m_avg_deviation', 'budget_half_year_cumulative']) {
+      expect(byCode(code)?.enabled, code).toBe(false);
+      expect(byCode(code)?.labels.needs, code).toMatch(/budget module/);
+    }
+    expect(pack.filter((r) => !r.enabled).length).toBe(3);
   });
 
   it('watches source silence on the open period', () => {
