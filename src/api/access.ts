@@ -180,13 +180,14 @@ export function registerAccessControl(
       throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Change your password before going on.');
     }
     if ('signedIn' in access) return;
-    if (!holdsAnywhere(principal, access.permission)) {
+    // Routes naming resources are judged per resource below (404 when out of sight).
+    if ((access.resources ?? []).length === 0 && !holdsAnywhere(principal, access.permission)) {
       throw new AppError('AUTH_FORBIDDEN', `This needs the ${access.permission} permission.`);
     }
   });
 
-  // The resources a route names are placed in the tree once the body is parsed.
-  app.addHook('preValidation', async (request: FastifyRequest) => {
+  // The resources a route names are placed in the tree once the request is validated.
+  app.addHook('preHandler', async (request: FastifyRequest) => {
     const access = accessOf(request);
     const principal = request.principal;
     if (!access || !('permission' in access) || !principal) return;
