@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { insertFixtureSource } from '../indicators/event-fixture-repo.ts';
 import type { StoredEvent } from '../ingest/stored-event.ts';
 import type { Db } from '../store/index.ts';
 
@@ -6,21 +6,8 @@ import type { Db } from '../store/index.ts';
  * Test and benchmark support for the engine: a registered source and events stored the way
  * ingest stores them (the engine's tests must not depend on the ingest pipeline being wired).
  */
-export async function createTestSource(db: Db, orgUnitId: number, name: string, types: readonly string[] = ['visit', 'prescription', 'consultation']): Promise<number> {
-  return db.transaction(async (tx) => {
-    const secret = randomBytes(12).toString('hex');
-    const token = await tx.query<{ id: number }>(
-      "INSERT INTO api_token (name, token_hash, token_prefix, role, org_unit_id) VALUES ($1, $2, $3, 'source', $4) RETURNING id",
-      [name, secret, secret.slice(0, 6), orgUnitId],
-    );
-    const source = await tx.query<{ id: number }>(
-      'INSERT INTO source (name, org_unit_id, allowed_types, token_id, created_at, updated_at) VALUES ($1, $2, $3, $4, now(), now()) RETURNING id',
-      [name, orgUnitId, types, token.rows[0]?.id],
-    );
-    const id = source.rows[0]?.id;
-    if (id === undefined) throw new Error('source insert returned no id');
-    return id;
-  });
+export function createTestSource(db: Db, orgUnitId: number, name: string, types: readonly string[] = ['visit', 'prescription', 'consultation']): Promise<number> {
+  return db.transaction((tx) => insertFixtureSource(tx, orgUnitId, name, types));
 }
 
 export interface TestEvent {
