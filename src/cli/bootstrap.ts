@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { ActionContext } from '../audit/index.ts';
-import type { Services } from '../main.ts';
+import type { Runtime, Services } from '../main.ts';
+import { systemClock } from '../shared/index.ts';
 
 const systemActor = { kind: 'system', id: null, name: 'yunjian' } as const;
 
@@ -35,3 +36,15 @@ export async function bootstrapInstallation(
   await services.accounts.grant(ctx, user.id, 'admin', group);
   return { created: true, username, password, groupCode };
 }
+
+/**
+ * The shipped catalogues: the indicator library and the rule packs (compliance pack and default
+ * rules) at the root of the tree. Idempotent; customised entries are kept.
+ */
+export async function installCatalogues(services: Services, runtime: Runtime): Promise<void> {
+  const ctx = systemContext(systemClock.now());
+  await runtime.indicators.definitions.installLibrary(ctx);
+  const root = (await services.orgs.listRoots())[0];
+  if (root) await runtime.rules.rules.installRulePacks(ctx, root.code);
+}
+

@@ -10,20 +10,9 @@ import { createScheduler } from '../scheduler/index.ts';
 import { ensureWebBuilt, registerWebApp } from '../web/index.ts';
 import { repositoryRoot } from './web-commands.ts';
 import { systemClock } from '../shared/index.ts';
-import { bootstrapInstallation, systemContext } from './bootstrap.ts';
+import { bootstrapInstallation, installCatalogues, systemContext } from './bootstrap.ts';
 
 type Setup = (services: Services, runtime: Runtime) => Promise<string[]>;
-
-/**
- * The shipped catalogues: the indicator library and the rule packs (compliance pack and default
- * rules) at the root of the tree. Idempotent; customised entries are kept.
- */
-async function installCatalogues(services: Services, runtime: Runtime): Promise<void> {
-  const ctx = systemContext(systemClock.now());
-  await runtime.indicators.definitions.installLibrary(ctx);
-  const root = (await services.orgs.listRoots())[0];
-  if (root) await runtime.rules.rules.installRulePacks(ctx, root.code);
-}
 
 /** An empty installation gets the group org unit and one administrator. */
 const bootstrapSetup: Setup = async (services) => {

@@ -14,6 +14,8 @@ export interface DemoFeedOptions {
   readonly days: number;
   readonly scale: number;
   readonly log: (line: string) => void;
+  /** Stop once the backfill has caught up with now instead of feeding live (tests). */
+  readonly backfillOnly?: boolean;
 }
 
 /** The demo's sources, registered once with a daytime cadence so a silent one shows. */
@@ -50,7 +52,7 @@ export function demoSchedule(from: Date, now: Date): readonly IncidentSpec[] {
  * saved cursor (or `days` back) up to now, then live at real time. Re-sending is harmless
  * (events are idempotent by id), so the cursor is saved after each simulated day.
  */
-export function startDemoFeed(deps: { db: Db; clock: Clock; runtime: Runtime; services: Services; ctx: ActionContext }, options: DemoFeedOptions): { stop(): Promise<void> } {
+export function startDemoFeed(deps: { db: Db; clock: Clock; runtime: Runtime; services: Services; ctx: ActionContext }, options: DemoFeedOptions): { stop(): Promise<void>; readonly done: Promise<void> } {
   let stopped = false;
   const done = (async () => {
     const sources = await ensureDemoSources(deps.runtime, deps.services, deps.ctx);
@@ -73,6 +75,7 @@ export function startDemoFeed(deps: { db: Db; clock: Clock; runtime: Runtime; se
     const flushAll = async () => { for (const code of buffers.keys()) await flush(code); };
     for (const record of records) {
       if (stopped) break;
+      if (options.backfillOnly === true && record.atMs > now.getTime()) break;
       // Live: hold the record until its time has really come.
       while (!stopped && record.atMs > deps.clock.now().getTime()) {
         await flushAll();
@@ -93,6 +96,7 @@ export function startDemoFeed(deps: { db: Db; clock: Clock; runtime: Runtime; se
     await flushAll();
   })().catch((error: unknown) => { options.log(`demo feed stopped: ${error instanceof Error ? error.message : String(error)}`); });
   return {
+    done,
     async stop() {
       stopped = true;
       await done;

@@ -5,3 +5,8 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
+
+// Vite's module globbing (web/src/features/index.ts collects the feature folders).
+interface ImportMeta {
+  glob<T>(pattern: string, options: { eager: true }): Record<string, T>;
+}

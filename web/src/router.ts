@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { features } from './features/index.ts';
 import { navEntries } from './nav.ts';
 import { holds, loadSession, state } from './session.ts';
 
@@ -27,6 +28,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/admin/orgs', name: 'admin-orgs', component: () => import('./pages/admin/OrgUnitsPage.vue'), meta: { permission: permissionOf('admin-orgs') } },
   { path: '/admin/tokens', name: 'admin-tokens', component: () => import('./pages/admin/TokensPage.vue'), meta: { permission: permissionOf('admin-tokens') } },
   { path: '/admin/audit', name: 'admin-audit', component: () => import('./pages/admin/AuditPage.vue'), meta: { permission: permissionOf('admin-audit') } },
+  ...features.flatMap((f) => f.routes),
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
 ];
 

@@ -1,4 +1,5 @@
 import { createI18n } from 'vue-i18n';
+import { featureMessages } from '../features/index.ts';
 import { en } from './en.ts';
 import { zhCN, type Messages } from './zh-CN.ts';
 
@@ -24,7 +25,7 @@ export const i18n = createI18n<[Messages], Locale, false>({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'en',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': featureMessages(zhCN, 'zh-CN'), en: featureMessages(en, 'en') },
 });
 
 export function setLocale(locale: Locale): void {
