@@ -19,10 +19,14 @@ function wrap(target: Pick<PGlite, 'query'>): Queryable {
   };
 }
 
-/** Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined (tests). */
-export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
+/**
+ * Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined (tests). `loadDataDir`
+ * starts from a dump of another instance (`dumpDataDir`): tests start from a migrated template.
+ */
+export async function openPgliteDb(dataDir: string | undefined, options: { loadDataDir?: Blob } = {}): Promise<Db> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir === undefined ? { parsers } : { dataDir, parsers });
+  const load = options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir };
+  const pg = await PGlite.create(dataDir === undefined ? { parsers, ...load } : { dataDir, parsers, ...load });
   return createPgliteDb(pg);
 }
 
