@@ -48,5 +48,5 @@ export {
   type ManualEntry,
 } from './rollup.ts';
 export { compareToTarget, resolveTarget, type ResolvedTarget, type Target, type TargetComparison, type TargetStatus } from './targets.ts';
-export { LIBRARY, libraryDefinitions, libraryMarkdown } from './library/index.ts';
+export { LIBRARY, libraryDefinitions, libraryMarkdown, withLibraryList } from './library/index.ts';
 export type { SeriesPoint, SeriesReader, SeriesRequest } from './series-reader.ts';

@@ -51,3 +51,14 @@ export function libraryMarkdown(): string {
   );
   return [...header, ...rows].join('\n') + '\n';
 }
+
+const listStart = '<!-- indicator-library:start -->';
+const listEnd = '<!-- indicator-library:end -->';
+
+/** `readme` with the library table between its indicator-library markers replaced by the current one. */
+export function withLibraryList(readme: string): string {
+  const start = readme.indexOf(listStart);
+  const end = readme.indexOf(listEnd);
+  if (start < 0 || end < start) throw new Error(`the README lacks the markers ${listStart} … ${listEnd}`);
+  return `${readme.slice(0, start + listStart.length)}\n\n${libraryMarkdown()}\n${readme.slice(end)}`;
+}
