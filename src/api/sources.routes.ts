@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppModule } from '../app.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
-import type { QualityService, SourceQuality } from '../ingest/quality-service.ts';
+import { AGREED_DELAY_SECONDS, type QualityService, type SourceQuality } from '../ingest/quality-service.ts';
+import { listQuarantinePage, listReprocessableIds, readQuarantineByIds } from '../ingest/quarantine-browse-repo.ts';
 import type { QuarantineRecord } from '../ingest/quarantine-repo.ts';
-import { listQuarantine } from '../ingest/quarantine-repo.ts';
+import { judgeSourceHealth, SOURCE_STATUSES } from '../ingest/source-health.ts';
 import type { Cadence, Source } from '../ingest/source-repo.ts';
 import type { SourcesService } from '../ingest/sources-service.ts';
 import type { OrgUnit } from '../orgs/index.ts';
@@ -12,6 +13,7 @@ import { AppError, type Clock } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
 import { actionContext, principalOf, resourceOf, scopeOf, type ResourceResolver } from './access.ts';
 import { Body, Code, DateTime, errorResponses, IdParam, Nullable } from './schemas.ts';
+import { registerSourceQualityRoutes } from './source-quality.routes.ts';
 
 const TypeName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
 const HHmm = Type.String({ pattern: '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$' });
@@ -33,11 +35,15 @@ const Figures = {
   received: Type.Integer(), accepted: Type.Integer(), duplicates: Type.Integer(), conflicts: Type.Integer(), rejected: Type.Integer(),
   rejectedByCode: Type.Record(Type.String(), Type.Integer()), successRate: Nullable(Type.Number()),
   timeliness: Type.Object({ p50Seconds: Nullable(Type.Number()), p95Seconds: Nullable(Type.Number()) }),
+  onTime: Type.Integer({ description: 'Accepted events received within the agreed delay of occurring' }),
 };
 const QualityView = Type.Object({
   sourceId: Type.Integer(), sourceName: Type.String(), orgUnit: Type.String(), from: Type.String(), to: Type.String(), ...Figures,
   captureRate: Nullable(Type.Number()), expected: Nullable(Type.Integer()), observed: Nullable(Type.Integer()), lastSeenAt: Nullable(Type.String()),
   byType: Type.Array(Type.Object({ eventType: Type.String(), ...Figures })),
+  active: Type.Boolean(),
+  status: Type.Union(SOURCE_STATUSES.map((s) => Type.Literal(s)), { description: 'silent, bad_data, late, healthy or inactive (see ingest/source-health.ts)' }),
+  reasons: Type.Array(Type.String(), { description: 'Why the source is not healthy: NEVER_SENT, NOTHING_RECEIVED, LOW_SUCCESS_RATE, LOW_CAPTURE_RATE, SLOW_DELIVERY' }),
 });
 
 const QuarantineView = Type.Object({
@@ -46,6 +52,21 @@ const QuarantineView = Type.Object({
   payload: Type.Unknown({ description: 'The record with patient identifiers pseudonymised; null when it could not be parsed' }),
   payloadBytes: Type.Integer(), status: Type.String(), reprocessedAt: Nullable(Type.String()),
 });
+
+const ReprocessOutcome = Type.Object({
+  id: Type.Integer(), recordIndex: Type.Integer(), eventId: Nullable(Type.String()), eventType: Nullable(Type.String()),
+  outcome: Type.Union([Type.Literal('settled'), Type.Literal('open')]), code: Type.String(), message: Type.String(), path: Type.String(),
+});
+
+/** Records one re-process runs at most (the service's own default). */
+const REPROCESS_MAX = 5_000;
+
+function reprocessOutcome(q: QuarantineRecord) {
+  return {
+    id: q.id, recordIndex: q.recordIndex, eventId: q.eventId, eventType: q.eventType, outcome: q.status === 'reprocessed' ? 'settled' as const : 'open' as const,
+    code: q.code, message: q.message, path: q.path,
+  };
+}
 
 const RangeQuery = Type.Object({ from: Type.Optional(DateTime), to: Type.Optional(DateTime) }, { additionalProperties: false });
 
@@ -56,8 +77,9 @@ export function sourceView(s: Source) {
   };
 }
 
-function qualityView(q: SourceQuality) {
-  return { ...q, from: q.from.toISOString(), to: q.to.toISOString(), lastSeenAt: q.lastSeenAt?.toISOString() ?? null };
+function qualityView(q: SourceQuality, source: Pick<Source, 'active'>) {
+  const health = judgeSourceHealth({ ...q, active: source.active }, AGREED_DELAY_SECONDS);
+  return { ...q, from: q.from.toISOString(), to: q.to.toISOString(), lastSeenAt: q.lastSeenAt?.toISOString() ?? null, active: source.active, ...health };
 }
 
 function quarantineView(q: QuarantineRecord) {
@@ -102,6 +124,7 @@ export function createSourcesModule(deps: SourcesModuleDeps): AppModule {
 
 function registerSourceRoutes(app: FastifyInstance, deps: SourcesModuleDeps): void {
   const { sources, clock } = deps;
+  registerSourceQualityRoutes(app, deps);
 
   app.get('/api/sources', {
     config: { access: { permission: 'source.read' } },
@@ -201,13 +224,14 @@ function registerSourceRoutes(app: FastifyInstance, deps: SourcesModuleDeps): vo
       tags: ['sources'], summary: 'Quarantined records (rejected or conflicting), oldest first', params: IdParam,
       querystring: Type.Object({
         status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('reprocessed')])), afterId: Type.Optional(Type.Integer({ minimum: 0 })),
+        code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only records refused with this reason code' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(QuarantineView) }), ...errorResponses },
     },
   }, async (request) => {
-    const q = request.query as { status?: 'open' | 'reprocessed'; afterId?: number; limit?: number };
-    const items = await listQuarantine(deps.db, resourceOf<Source>(request, 'source').id, { ...q, limit: q.limit ?? 100 });
+    const q = request.query as { status?: 'open' | 'reprocessed'; afterId?: number; limit?: number; code?: string };
+    const items = await listQuarantinePage(deps.db, resourceOf<Source>(request, 'source').id, { ...q, limit: q.limit ?? 100 });
     return { items: items.map(quarantineView) };
   });
 
@@ -215,18 +239,32 @@ function registerSourceRoutes(app: FastifyInstance, deps: SourcesModuleDeps): vo
     config: { access: manage },
     schema: {
       tags: ['sources'], summary: 'Run open quarantined records again (after a schema, mapping or scope fix)', params: IdParam,
-      response: { 200: Type.Object({ processed: Type.Integer(), settled: Type.Integer(), stillOpen: Type.Integer() }), ...errorResponses },
+      response: {
+        200: Type.Object({
+          processed: Type.Integer(), settled: Type.Integer(), stillOpen: Type.Integer(),
+          outcomes: Type.Array(ReprocessOutcome, { description: 'One per record run: settled (stored or a duplicate) or still open with its current reason' }),
+        }),
+        ...errorResponses,
+      },
     },
-  }, async (request) => deps.ingest.reprocess(resourceOf<Source>(request, 'source'), clock.now()));
+  }, async (request) => {
+    const source = resourceOf<Source>(request, 'source');
+    // The service reports counts; which records settled is read back from the quarantine rows it marked.
+    const ids = await listReprocessableIds(deps.db, source.id, REPROCESS_MAX);
+    const counts = await deps.ingest.reprocess(source, clock.now(), REPROCESS_MAX);
+    const after = await readQuarantineByIds(deps.db, source.id, ids);
+    return { ...counts, outcomes: after.map(reprocessOutcome) };
+  });
 
   app.get('/api/sources/:id/quality', {
     config: { access: one },
     schema: { tags: ['sources'], summary: 'Data quality of one source over [from, to) (default: the last 24 hours)', params: IdParam, querystring: RangeQuery, response: { 200: QualityView, ...errorResponses } },
   }, async (request) => {
     const { from, to } = rangeOf(request.query as { from?: string; to?: string }, clock.now());
-    const [q] = await deps.quality.qualityOf([resourceOf<Source>(request, 'source')], from, to);
+    const source = resourceOf<Source>(request, 'source');
+    const [q] = await deps.quality.qualityOf([source], from, to);
     if (!q) throw new AppError('SOURCE_NOT_FOUND', 'No such source.');
-    return qualityView(q);
+    return qualityView(q, source);
   });
 
   app.get('/api/quality', {
@@ -235,7 +273,8 @@ function registerSourceRoutes(app: FastifyInstance, deps: SourcesModuleDeps): vo
   }, async (request) => {
     const { from, to } = rangeOf(request.query as { from?: string; to?: string }, clock.now());
     const list = await sources.list(scopeOf(request, 'source.read'));
-    return { items: (await deps.quality.qualityOf(list, from, to)).map(qualityView) };
+    const byId = new Map(list.map((s) => [s.id, s]));
+    return { items: (await deps.quality.qualityOf(list, from, to)).map((q) => qualityView(q, byId.get(q.sourceId) ?? { active: true })) };
   });
 
   app.get('/api/settings/time-zone', {
