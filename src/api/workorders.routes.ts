@@ -2,11 +2,11 @@ import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppModule } from '../app.ts';
-import { can, type Principal } from '../auth/index.ts';
+import { can, roleHas, userRoles, type Principal } from '../auth/index.ts';
 import type { NotifyService } from '../notify/index.ts';
 import type { OrgUnit } from '../orgs/index.ts';
 import { AppError, type Clock } from '../shared/index.ts';
-import type { WorkOrderCommand } from '../workorders/index.ts';
+import { commandsForActor, OPEN_STATES, WORK_ORDER_STATES, type WorkOrderCommand, type WorkOrderState } from '../workorders/index.ts';
 import type { ProblemsService } from '../workorders/problems-service.ts';
 import type { WorkOrderConfigService } from '../workorders/workorder-config-service.ts';
 import type { StoredWorkOrder } from '../workorders/workorder-repo.ts';
@@ -15,7 +15,7 @@ import type { WorkOrderActor } from '../workorders/work-order.ts';
 import { actionContext, principalOf, resourceOf, scopeOf } from './access.ts';
 import { registerWorkOrderConfigRoutes } from './workorder-config.routes.ts';
 import { errorResponses, IdParam } from './schemas.ts';
-import { CommandBody, ConsultationView, CreateOrderBody, StatsView, viewOrder, WorkOrderDetail, WorkOrderView } from './workorders.schemas.ts';
+import { CommandBody, ConsultationView, CreateOrderBody, People, StatsView, viewOrder, WorkOrderDetail, WorkOrderView } from './workorders.schemas.ts';
 
 /**
  * The work-order API: list, open by hand, detail (with deadlines, allowed commands, timeline and
@@ -46,6 +46,16 @@ function toCommand(body: Record<string, unknown> & { kind: string }, actor: Work
   return body as unknown as WorkOrderCommand;
 }
 
+/** The ids an order mentions: originator, assignees, watchers, actors, authors, uploaders. */
+function mentionedIds(stored: StoredWorkOrder, actors: readonly string[] = []): string[] {
+  const o = stored.order;
+  return [o.originator, ...o.assignees, ...o.watchers, ...(o.acknowledgedBy === null ? [] : [o.acknowledgedBy]), ...(o.closedBy === null ? [] : [o.closedBy]),
+    ...o.comments.map((c) => c.author), ...o.attachments.map((a) => a.uploadedBy), ...actors];
+}
+
+/** Roles that may act on work orders (candidates for assignment, routes and contacts). */
+const actingRoles = userRoles.filter((r) => roleHas(r, 'workorder.act'));
+
 async function rootPath(deps: WorkOrdersModuleDeps): Promise<string> {
   return (await deps.orgs.listRoots())[0]?.path ?? '/';
 }
@@ -53,33 +63,65 @@ async function rootPath(deps: WorkOrdersModuleDeps): Promise<string> {
 function registerOrderRoutes(app: FastifyInstance, deps: WorkOrdersModuleDeps): void {
   const { clock, workorders } = deps;
 
-  async function detail(stored: StoredWorkOrder) {
+  async function detail(request: FastifyRequest, stored: StoredWorkOrder) {
     const now = clock.now();
-    const order = viewOrder(stored, await workorders.deadlines(stored, now));
-    const timeline = (await workorders.timeline(stored.order.id)).map((t) => ({ at: t.at.toISOString(), actor: t.actor, action: t.action, from: t.from, to: t.to, details: t.details }));
+    const [orderClock] = await workorders.clocks([stored], now);
+    if (!orderClock) throw new Error('no clock for the order');
+    const order = viewOrder(stored, orderClock);
+    const events = await workorders.timeline(stored.order.id);
+    const timeline = events.map((t) => ({ at: t.at.toISOString(), actor: t.actor, action: t.action, from: t.from, to: t.to, details: t.details }));
     const suggestions = (await deps.problems.suggestionsFor(stored.ruleCode, stored.orgUnitId)).map((a) => ({ id: a.id, problemId: a.problemId, title: a.title, body: a.body }));
+    const principal = principalOf(request);
+    // The console offers exactly these: legal in the state, in the caller's scope, and by the right person.
+    const yourCommands = can(principal, 'workorder.act', stored.orgPath) ? commandsForActor(stored.order, workOrderActor(principal, stored.orgPath)) : [];
+    const people = Object.fromEntries(await workorders.people(mentionedIds(stored, events.map((e) => e.actor))));
     return {
-      order, timeline, suggestions,
+      order, timeline, suggestions, yourCommands, people,
       comments: stored.order.comments.map((c) => ({ author: c.author, at: c.at.toISOString(), text: c.text })),
       attachments: stored.order.attachments.map((a) => ({ id: a.id, fileName: a.fileName, contentType: a.contentType, sizeBytes: a.sizeBytes, uploadedBy: a.uploadedBy, at: a.at.toISOString() })),
     };
   }
 
   app.get('/api/workorders', {
-    config: { access: { permission: 'workorder.read' } },
+    config: { access: { permission: 'workorder.read', resources: [{ kind: 'org', from: 'query', field: 'org', optional: true }] } },
     schema: {
-      tags: ['workorders'], summary: 'Work orders in the caller’s scope, newest first',
+      tags: ['workorders'], summary: 'Work orders in the caller’s scope (or an org subtree), newest first, with their countdowns',
       querystring: Type.Object({
-        state: Type.Optional(Type.Union(['new', 'acknowledged', 'in_progress', 'on_hold', 'resolved', 'closed'].map((s) => Type.Literal(s)))),
+        state: Type.Optional(Type.Union(WORK_ORDER_STATES.map((s) => Type.Literal(s)))),
+        severity: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
+        org: Type.Optional(Type.String({ maxLength: 64, description: 'Only orders of this org unit and below' })),
+        assignee: Type.Optional(Type.Union([Type.Literal('me'), Type.String({ pattern: '^[0-9]{1,18}$' })], { description: '"me" or a user id' })),
+        overdue: Type.Optional(Type.Boolean({ description: 'true: only open orders past a running deadline; false: none of those' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(WorkOrderView) }), ...errorResponses },
+      response: { 200: Type.Object({ items: Type.Array(WorkOrderView), people: People }), ...errorResponses },
     },
   }, async (request) => {
-    const q = request.query as { state?: 'new'; limit?: number };
-    const list = await workorders.list({ scopePaths: scopeOf(request, 'workorder.read'), ...(q.state ? { states: [q.state] } : {}), limit: q.limit ?? 100 });
-    return { items: list.map((s) => viewOrder(s)) };
+    const q = request.query as { state?: WorkOrderState; severity?: number; org?: string; assignee?: string; overdue?: boolean; limit?: number };
+    const limit = q.limit ?? 100;
+    const scopePaths = q.org === undefined ? scopeOf(request, 'workorder.read') : [resourceOf<OrgUnit>(request, 'org').path];
+    const me = workOrderActor(principalOf(request), '/').userId;
+    // Overdue is judged on the calendar, not in SQL: read the open orders, then keep the page.
+    const states = q.overdue === true ? OPEN_STATES.filter((s) => q.state === undefined || s === q.state) : q.state ? [q.state] : undefined;
+    const list = await workorders.list({
+      scopePaths, limit: q.overdue === undefined ? limit : 10_000, ...(states ? { states } : {}),
+      ...(q.severity === undefined ? {} : { severities: [q.severity] }), ...(q.assignee === undefined ? {} : { assignee: q.assignee === 'me' ? me : q.assignee }),
+    });
+    const clocks = await workorders.clocks(list, clock.now());
+    const rows = list.map((s, i) => ({ s, c: clocks[i] })).filter((r): r is { s: StoredWorkOrder; c: NonNullable<typeof r.c> } =>
+      r.c !== undefined && (q.overdue === undefined || r.c.overdue === q.overdue)).slice(0, limit);
+    const people = await workorders.people(rows.flatMap((r) => [r.s.order.originator, ...r.s.order.assignees]));
+    return { items: rows.map((r) => viewOrder(r.s, r.c)), people: Object.fromEntries(people) };
   });
+
+  app.get('/api/workorders/people', {
+    config: { access: { permission: 'workorder.read', resources: [{ kind: 'org', from: 'query', field: 'org' }] } },
+    schema: {
+      tags: ['workorders'], summary: 'Who may act on work orders of an org unit (assignees, liaisons and contacts to choose from), closest grants first',
+      querystring: Type.Object({ org: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), displayName: Type.String(), orgUnit: Type.String(), role: Type.String() })) }), ...errorResponses },
+    },
+  }, async (request) => ({ items: await workorders.actingUsers(resourceOf<OrgUnit>(request, 'org').path, actingRoles) }));
 
   app.post('/api/workorders', {
     config: { access: { permission: 'workorder.act', resources: [{ kind: 'org', from: 'body', field: 'orgUnit' }] } },
@@ -92,7 +134,7 @@ function registerOrderRoutes(app: FastifyInstance, deps: WorkOrdersModuleDeps): 
       assignees: body.assignees ?? [], watchers: body.watchers ?? [], ruleCode: body.ruleCode ?? null,
     });
     void reply.code(201);
-    return detail(stored);
+    return detail(request, stored);
   });
 
   app.get('/api/workorders/stats', {
@@ -129,7 +171,7 @@ function registerOrderRoutes(app: FastifyInstance, deps: WorkOrdersModuleDeps): 
   app.get('/api/workorders/:id', {
     config: { access: { permission: 'workorder.read', resources: orderResource } },
     schema: { tags: ['workorders'], summary: 'One work order with deadlines, allowed commands, timeline and suggestions', params: IdParam, response: { 200: WorkOrderDetail, ...errorResponses } },
-  }, async (request) => detail(resourceOf<StoredWorkOrder>(request, 'workorder')));
+  }, async (request) => detail(request, resourceOf<StoredWorkOrder>(request, 'workorder')));
 
   app.post('/api/workorders/:id/actions', {
     config: { access: { permission: 'workorder.act', resources: orderResource } },
@@ -138,7 +180,7 @@ function registerOrderRoutes(app: FastifyInstance, deps: WorkOrdersModuleDeps): 
     const stored = resourceOf<StoredWorkOrder>(request, 'workorder');
     const actor = workOrderActor(principalOf(request), stored.orgPath);
     const command = toCommand(request.body as Record<string, unknown> & { kind: string }, actor);
-    return detail(await workorders.act(actionContext(request, clock), actor, stored.order.id, command));
+    return detail(request, await workorders.act(actionContext(request, clock), actor, stored.order.id, command));
   });
 
   app.get('/api/workorders/:id/deliveries', {
@@ -193,7 +235,7 @@ function registerOrderRoutes(app: FastifyInstance, deps: WorkOrdersModuleDeps): 
         throw new AppError('BODY_TOO_LARGE', `Attachments are limited to ${String(ATTACHMENT_LIMITS.maxSizeBytes)} bytes.`, { field: '/body/file' });
       }
       const actor = workOrderActor(principalOf(request), stored.orgPath);
-      return detail(await workorders.attach(actionContext(request, clock), actor, stored.order.id, { fileName: part.filename, contentType: part.mimetype, content }));
+      return detail(request, await workorders.attach(actionContext(request, clock), actor, stored.order.id, { fileName: part.filename, contentType: part.mimetype, content }));
     });
   });
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { WorkOrderDeadlines } from '../workorders/index.ts';
+import type { DeadlineCountdown } from '../workorders/index.ts';
 import type { StoredWorkOrder } from '../workorders/workorder-repo.ts';
+import type { OrderClock } from '../workorders/workorders-service.ts';
 import { allowedCommands, HOLD_REASONS } from '../workorders/index.ts';
 import { Body, Nullable } from './schemas.ts';
 
@@ -8,6 +9,12 @@ import { Body, Nullable } from './schemas.ts';
 const Iso = Type.String({ format: 'date-time' });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const UserId = Type.String({ pattern: '^[0-9]{1,18}$', description: 'User id' });
+
+const Countdown = Type.Object({
+  due: Iso, basis: Type.Union([Type.Literal('clock'), Type.Literal('working'), Type.Literal('working_days')]),
+  leftMs: Type.Number({ description: 'Time left on the basis (working time for working bases); negative once overdue' }),
+  overdue: Type.Boolean(), paused: Type.Boolean(),
+});
 
 export const WorkOrderView = Type.Object({
   id: Type.String(), title: Type.String(), description: Type.String(), severity: Type.Integer(), category: Type.String(), orgUnit: Type.String(),
@@ -19,7 +26,13 @@ export const WorkOrderView = Type.Object({
   recurrenceOf: Nullable(Type.String()), indicatorRecoveredAt: Nullable(Iso), acknowledgeBy: Iso, resolveBy: Iso, resolvePaused: Type.Boolean(),
   allowedCommands: Type.Array(Type.String()),
   escalations: Type.Array(Type.Object({ track: Type.String(), index: Type.Integer(), round: Type.Integer(), at: Iso })),
+  countdown: Type.Object({ acknowledge: Nullable(Countdown), resolve: Nullable(Countdown), overdue: Type.Boolean() }, {
+    description: 'Running deadlines as of the response, on the group’s working calendar (acknowledge while new, resolve while open)',
+  }),
 });
+
+/** Display names of the users an order or a list mentions, by user id. */
+export const People = Type.Record(Type.String(), Type.String());
 
 export const WorkOrderDetail = Type.Object({
   order: WorkOrderView,
@@ -27,12 +40,19 @@ export const WorkOrderDetail = Type.Object({
   attachments: Type.Array(Type.Object({ id: Type.String(), fileName: Type.String(), contentType: Type.String(), sizeBytes: Type.Integer(), uploadedBy: Type.String(), at: Iso })),
   timeline: Type.Array(Type.Object({ at: Iso, actor: Type.String(), action: Type.String(), from: Type.String(), to: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) })),
   suggestions: Type.Array(Type.Object({ id: Type.Integer(), problemId: Type.Integer(), title: Type.String(), body: Type.String() })),
+  yourCommands: Type.Array(Type.String(), {
+    description: 'The commands the caller may give now (state, scope, and originator-or-center for verify/close/reopen); "attach" = upload',
+  }),
+  people: People,
 });
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
-export function viewOrder(s: StoredWorkOrder, deadlines?: WorkOrderDeadlines) {
+const viewCountdown = (c: DeadlineCountdown | null) => (c === null ? null : { due: c.due.toISOString(), basis: c.basis, leftMs: c.leftMs, overdue: c.overdue, paused: c.paused });
+
+export function viewOrder(s: StoredWorkOrder, clock: OrderClock) {
   const o = s.order;
+  const deadlines = clock.deadlines;
   return {
     id: o.id, title: o.title, description: o.description, severity: o.severity, category: o.category, orgUnit: o.orgUnit,
     relatedOrgUnits: [...o.relatedOrgUnits], origin: o.origin.kind, groupKey: o.origin.kind === 'alert' ? o.origin.groupKey : null, ruleCode: s.ruleCode,
@@ -41,9 +61,10 @@ export function viewOrder(s: StoredWorkOrder, deadlines?: WorkOrderDeadlines) {
     closeOutcome: o.closeOutcome, closeNote: o.closeNote, hold: o.hold ? { reason: o.hold.reason, note: o.hold.note, since: o.hold.since.toISOString() } : null,
     rootCause: o.rootCause, actionTaken: o.actionTaken, reopenCount: o.reopenCount, recurrenceCount: o.recurrenceCount, recurrenceOf: o.recurrenceOf,
     indicatorRecoveredAt: iso(o.indicatorRecoveredAt),
-    acknowledgeBy: (deadlines?.acknowledgeBy ?? s.acknowledgeBy).toISOString(), resolveBy: (deadlines?.resolveBy ?? s.resolveBy).toISOString(),
-    resolvePaused: deadlines?.resolvePaused ?? o.hold !== null, allowedCommands: allowedCommands(o.state),
+    acknowledgeBy: deadlines.acknowledgeBy.toISOString(), resolveBy: deadlines.resolveBy.toISOString(),
+    resolvePaused: deadlines.resolvePaused, allowedCommands: allowedCommands(o.state),
     escalations: o.escalations.map((e) => ({ track: e.track, index: e.index, round: e.round, at: e.at.toISOString() })),
+    countdown: { acknowledge: viewCountdown(clock.countdowns.acknowledge), resolve: viewCountdown(clock.countdowns.resolve), overdue: clock.overdue },
   };
 }
 

@@ -27,10 +27,12 @@ export {
   type WorkOrderOrigin,
   type WorkOrderState,
 } from './work-order.ts';
+export { isOverdue, orderCountdowns, type DeadlineCountdown, type OrderCountdowns } from './countdown.ts';
 export { openWorkOrder, type FrozenPolicies, type NewWorkOrder } from './open-work-order.ts';
 export {
   ALLOWED_FROM,
   allowedCommands,
+  commandsForActor,
   transitionWorkOrder,
   type TransitionOptions,
   type TransitionResult,

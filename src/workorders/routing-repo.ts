@@ -159,3 +159,36 @@ export async function rootOrgCode(db: Queryable): Promise<string | null> {
   const r = await db.query<{ code: string }>('SELECT code FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1');
   return r.rows[0]?.code ?? null;
 }
+
+/** Display names of the users among `ids` (disabled users included: they stay on old orders). */
+export async function displayNames(db: Queryable, ids: readonly number[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const r = await db.query<{ id: number; display_name: string }>('SELECT id, display_name FROM app_user WHERE id = ANY($1::bigint[])', [ids]);
+  return new Map(r.rows.map((x) => [String(x.id), x.display_name]));
+}
+
+export interface ActingUser {
+  readonly id: string;
+  readonly displayName: string;
+  /** The user's home org unit. */
+  readonly orgUnit: string;
+  /** The role of the grant closest to the org unit asked about. */
+  readonly role: string;
+}
+
+/**
+ * Enabled users holding one of `roles` on the org unit at `orgPath` (a grant on it or on an
+ * ancestor), those granted closest to the unit first: the department's liaisons before the center.
+ */
+export async function usersWithRoleOn(db: Queryable, orgPath: string, roles: readonly string[]): Promise<ActingUser[]> {
+  const r = await db.query<{ id: number; display_name: string; code: string; role: string; depth: number }>(
+    `SELECT DISTINCT ON (u.id) u.id, u.display_name, uo.code, g.role, length(go.path) AS depth
+     FROM role_grant g JOIN org_unit go ON go.id = g.org_unit_id JOIN app_user u ON u.id = g.user_id JOIN org_unit uo ON uo.id = u.org_unit_id
+     WHERE u.disabled_at IS NULL AND go.active AND $1 LIKE go.path || '%' AND g.role = ANY($2::text[])
+     ORDER BY u.id, length(go.path) DESC`,
+    [orgPath, roles],
+  );
+  return r.rows
+    .sort((a, b) => b.depth - a.depth || a.display_name.localeCompare(b.display_name))
+    .map((x) => ({ id: String(x.id), displayName: x.display_name, orgUnit: x.code, role: x.role }));
+}

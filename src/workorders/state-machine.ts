@@ -57,6 +57,17 @@ export function allowedCommands(state: WorkOrderState): WorkOrderCommandKind[] {
   return (Object.keys(ALLOWED_FROM) as WorkOrderCommandKind[]).filter((kind) => ALLOWED_FROM[kind].includes(state));
 }
 
+/**
+ * The commands this actor may give on this order now: legal in its state, and (for verify, close
+ * and reopen) given by the originator or the center. `attach_alert` is the alert pipeline's own.
+ * The caller has already established that the actor may act on the order's org unit at all.
+ */
+export function commandsForActor(order: Pick<WorkOrder, 'state' | 'originator'>, actor: WorkOrderActor): WorkOrderCommandKind[] {
+  return allowedCommands(order.state).filter(
+    (kind) => kind !== 'attach_alert' && (!ORIGINATOR_OR_CENTER.has(kind) || actor.center || actor.userId === order.originator),
+  );
+}
+
 export type TransitionResult =
   | { readonly ok: true; readonly order: WorkOrder; readonly effects: readonly WorkOrderEffect[] }
   | {

@@ -152,6 +152,9 @@ export interface OrderFilter {
   readonly states?: readonly WorkOrderState[];
   readonly createdFrom?: Date;
   readonly createdTo?: Date;
+  readonly severities?: readonly number[];
+  /** Orders with this user among the assignees. */
+  readonly assignee?: string;
   readonly limit?: number;
 }
 
@@ -166,6 +169,8 @@ export async function listOrders(db: Queryable, f: OrderFilter): Promise<StoredW
   if (f.states) add('w.state = ANY(?::text[])', f.states);
   if (f.createdFrom) add('w.created_at >= ?', f.createdFrom);
   if (f.createdTo) add('w.created_at < ?', f.createdTo);
+  if (f.severities) add('w.severity = ANY(?::int[])', f.severities);
+  if (f.assignee !== undefined) add('? = ANY(w.assignees)', f.assignee);
   params.push(f.limit ?? 10_000);
   const r = await db.query<OrderRow>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY w.id DESC LIMIT $${String(params.length)}`, params);
   return hydrate(db, r.rows);

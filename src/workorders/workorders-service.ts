@@ -3,7 +3,8 @@ import type { WorkingCalendar } from '../calendar/index.ts';
 import { enqueueNotification, severityLabel } from '../notify/index.ts';
 import { AppError } from '../shared/index.ts';
 import type { Db, Queryable } from '../store/index.ts';
-import { computeDeadlines, slaFor } from './deadlines.ts';
+import { isOverdue, orderCountdowns, type OrderCountdowns } from './countdown.ts';
+import { computeDeadlines, slaFor, type WorkOrderDeadlines } from './deadlines.ts';
 import type { WorkOrderAuditAction, WorkOrderEffect } from './effects.ts';
 import { openWorkOrder, type NewWorkOrder } from './open-work-order.ts';
 import * as routingRepo from './routing-repo.ts';
@@ -181,6 +182,13 @@ export async function openOrderIn(tx: Queryable, ctx: ActionContext, actor: Work
   return opened.order;
 }
 
+/** An order's deadlines and countdowns as of one instant, on its group's calendar. */
+export interface OrderClock {
+  readonly deadlines: WorkOrderDeadlines;
+  readonly countdowns: OrderCountdowns;
+  readonly overdue: boolean;
+}
+
 export function createWorkOrdersService(deps: WorkOrdersDeps) {
   const { db } = deps;
 
@@ -230,6 +238,27 @@ export function createWorkOrdersService(deps: WorkOrdersDeps) {
     async deadlines(stored: repo.StoredWorkOrder, now: Date) {
       return computeDeadlines(stored.order, await readCalendar(db, rootIdOf(stored.orgPath)), now);
     },
+
+    /** Deadlines and countdowns of many orders, each group's calendar read once. */
+    async clocks(orders: readonly repo.StoredWorkOrder[], now: Date): Promise<OrderClock[]> {
+      const calendars = new Map<number, WorkingCalendar>();
+      const out: OrderClock[] = [];
+      for (const stored of orders) {
+        const root = rootIdOf(stored.orgPath);
+        const calendar = calendars.get(root) ?? (await readCalendar(db, root));
+        calendars.set(root, calendar);
+        const countdowns = orderCountdowns(stored.order, calendar, now);
+        out.push({ deadlines: computeDeadlines(stored.order, calendar, now), countdowns, overdue: isOverdue(countdowns) });
+      }
+      return out;
+    },
+
+    /** Display names of the people an order mentions (ids that are not users are left out). */
+    people: (ids: readonly string[]) =>
+      routingRepo.displayNames(db, [...new Set(ids.filter((id) => /^\d{1,18}$/.test(id)).map(Number))]),
+
+    /** Who may act on orders of the org unit at `orgPath`: candidates for assignment and routing. */
+    actingUsers: (orgPath: string, roles: readonly string[]) => routingRepo.usersWithRoleOn(db, orgPath, roles),
 
     async stats(scopePaths: readonly string[], period: { start: Date; end: Date }, now: Date, groupPath: string) {
       const orders = await repo.listOrders(db, { scopePaths, createdTo: period.end });
