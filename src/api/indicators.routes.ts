@@ -9,12 +9,14 @@ import type { IndicatorPoint } from '../indicators/query-service.ts';
 import type { OrgUnit } from '../orgs/index.ts';
 import { AppError, GRAINS, type Clock, type Grain } from '../shared/index.ts';
 import { actionContext, allows, resourceOf } from './access.ts';
+import { registerIndicatorExports } from './indicators-export.routes.ts';
 import { Body, Code, DateTime, errorResponses, Nullable } from './schemas.ts';
 
 /**
  * Indicators over HTTP: definitions (library and custom, versioned), series with 环比/同比,
  * targets and open periods, breakdown and ranking by child org unit, manual values (typed or
- * uploaded) and targets. Reads need 'indicator.read' on the org unit asked about; definitions
+ * uploaded) and targets; downloads of series and breakdowns (indicators-export.routes.ts) and the
+ * anomaly marks of a series (alerts of anomaly rules, so they also need 'alert.read'). Reads need 'indicator.read' on the org unit asked about; definitions
  * are installation-wide, so changing one needs 'indicator.manage' on the root of the tree.
  */
 const IndicatorCode = Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'Indicator code' });
@@ -58,8 +60,17 @@ const read = (field: string, from: 'query' | 'body' = 'query') => ({ permission:
 const manage = (field: string) => ({ permission: 'indicator.manage' as const, resources: [{ kind: 'org', from: 'body' as const, field }] });
 const installation = { permission: 'indicator.manage' as const, resources: [{ kind: 'installation', from: 'fixed' as const, field: 'installation' }] };
 
-export function createIndicatorsModule(deps: { services: Pick<IndicatorServices, 'definitions' | 'queries' | 'manualValues' | 'targets'>; clock: Clock }): AppModule {
-  const { definitions, queries, manualValues, targets } = deps.services;
+const AnomalyJson = Type.Object({
+  alertId: Type.Integer(), ruleCode: Type.String(), ruleNameZh: Type.String(), ruleNameEn: Type.String(), severity: Type.Integer(), state: Type.String(),
+  periodKey: Type.String(), at: DateTime, observed: Type.Number(), expected: Type.Object({ low: Type.Number(), center: Type.Number(), high: Type.Number() }),
+  deviation: Nullable(Type.Number()), score: Nullable(Type.Number()),
+});
+
+export function createIndicatorsModule(deps: {
+  services: Pick<IndicatorServices, 'definitions' | 'queries' | 'manualValues' | 'targets' | 'exports' | 'anomalies'>;
+  clock: Clock;
+}): AppModule {
+  const { definitions, queries, manualValues, targets, exports, anomalies } = deps.services;
   const { clock } = deps;
 
   function register(app: FastifyInstance): void {
@@ -161,6 +172,25 @@ export function createIndicatorsModule(deps: { services: Pick<IndicatorServices,
       const r = await queries.ranking(code, org, period.grain, period.start, order, q.limit ?? 10);
       return { indicator: r.meta, org, periodKey: r.periodKey, open: r.open, order, items: r.items.map((item, i) => ({ rank: i + 1, ...item })) };
     });
+
+    // Anomalies are alerts: reading them needs alert.read on the unit as well.
+    app.get('/api/indicators/:code/anomalies', {
+      config: { access: { permission: 'indicator.read', resources: [{ kind: 'org', from: 'query', field: 'org' }, { kind: 'org', from: 'query', field: 'org', permission: 'alert.read', as: 'alertOrg' }] } },
+      schema: {
+        tags: ['indicators'], summary: 'Periods of the series an anomaly (异动) rule alerted on, with the observed value, expected range and deviation', params: CodeParams,
+        querystring: Type.Object({ org: Code, grain: GrainSchema, from: Bound, to: Bound }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(AnomalyJson) }), ...errorResponses },
+      },
+    }, async (request) => {
+      const { code } = request.params as { code: string };
+      const q = request.query as { grain: Grain; from: string; to: string };
+      const range = await queries.rangeOf(q.from, q.to);
+      await definitions.require(code);
+      const marks = await anomalies.list(code, resourceOf<OrgUnit>(request, 'org'), q.grain, range.from, range.to);
+      return { items: marks.map((m) => ({ ...m, at: m.at.toISOString() })) };
+    });
+
+    registerIndicatorExports(app, { exports, queries });
 
     app.put('/api/indicators/:code/values', {
       config: { access: manage('org') },

@@ -1,8 +1,10 @@
 import type { OrgUnit } from '../orgs/index.ts';
 import type { Clock } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
+import { createAnomalyMarksService } from './anomaly-marks-service.ts';
 import { createIndicatorCatalog } from './catalog-service.ts';
 import { createIndicatorDefinitionsService } from './definitions-service.ts';
+import { createIndicatorExportService } from './export-service.ts';
 import { createManualValuesService } from './manual-values-service.ts';
 import { createIndicatorQueryService } from './query-service.ts';
 import { createIndicatorRebuildService, createIndicatorRollupConsumer } from './rollup-service.ts';
@@ -23,12 +25,16 @@ export interface IndicatorOrgs {
 export function createIndicatorServices(deps: { db: Db; orgs: IndicatorOrgs; clock: Clock }) {
   const catalog = createIndicatorCatalog();
   const { db, orgs, clock } = deps;
+  const queries = createIndicatorQueryService({ db, catalog, orgs, clock });
+  const targets = createIndicatorTargetsService({ db, catalog, orgs });
   return {
     catalog,
     definitions: createIndicatorDefinitionsService({ db, catalog }),
-    queries: createIndicatorQueryService({ db, catalog, orgs, clock }),
+    queries,
     manualValues: createManualValuesService({ db, catalog, orgs }),
-    targets: createIndicatorTargetsService({ db, catalog, orgs }),
+    targets,
+    exports: createIndicatorExportService({ db, catalog, queries, targets, clock }),
+    anomalies: createAnomalyMarksService({ db }),
     rebuild: createIndicatorRebuildService({ db, catalog }),
     rollupConsumer: createIndicatorRollupConsumer({ catalog }),
   };

@@ -27,13 +27,14 @@ export interface WatchedPage {
   close(): Promise<void>;
 }
 
-export async function openPage(browser: Browser, options: { baseURL: string; locale?: string; viewport?: { width: number; height: number }; isMobile?: boolean }): Promise<WatchedPage> {
+export async function openPage(browser: Browser, options: { baseURL: string; locale?: string; viewport?: { width: number; height: number }; isMobile?: boolean; timezoneId?: string }): Promise<WatchedPage> {
   const context = await browser.newContext({
     baseURL: options.baseURL,
     locale: options.locale ?? 'zh-CN',
     viewport: options.viewport ?? { width: 1440, height: 900 },
     deviceScaleFactor: 1,
     ...(options.isMobile === true ? { isMobile: true, hasTouch: true } : {}),
+    ...(options.timezoneId !== undefined ? { timezoneId: options.timezoneId } : {}),
   });
   const page = await context.newPage();
   const errors: string[] = [];
