@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import type { Grain } from '../shared/period.ts';
 import type { IndicatorDefinition } from './definition.ts';
@@ -177,18 +178,20 @@ export function aboutTable(input: AboutInput): ExportTable {
 // such as an org unit's name is written with a leading apostrophe instead.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function csvField(value: Cell, kind: CellKind): string {
+function csvCell(value: Cell, kind: CellKind): string {
   if (value === null) return '';
-  let text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
-  if (kind === 'text' && typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  return kind === 'text' && typeof value === 'string' && FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-/** RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled; UTF-8 BOM first. */
+/** RFC 4180 (csv-stringify): CRLF line ends, quoting where needed; a UTF-8 BOM first so Excel reads Chinese. */
 export function toCsv(table: ExportTable): string {
-  const header = table.columns.map((c) => csvField(c.header, 'text')).join(',');
-  const lines = table.rows.map((row) => table.columns.map((c, i) => csvField(row[i] ?? null, c.kind)).join(','));
-  return `\uFEFF${[header, ...lines].join('\r\n')}\r\n`;
+  const records = [
+    table.columns.map((c) => csvCell(c.header, 'text')),
+    ...table.rows.map((row) => table.columns.map((c, i) => csvCell(row[i] ?? null, c.kind))),
+  ];
+  // A bare LF or CR inside a field must be quoted too: csv-stringify only quotes the record delimiter itself.
+  return stringify(records, { bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 /** A file name from codes and period keys (ASCII only: org and indicator codes are). */
