@@ -20,7 +20,7 @@ beforeAll(async () => {
     modules: ({ db, clock }) => {
       built.series = createMemorySeriesReader(clock);
       built.engine = createRuleEngine({ db, clock, seriesReader: built.series, indicatorDefinitions: () => [countIndicator('ind_wait', 'visit')] });
-      return [createAlertsModule({ alerts: createAlertsService({ db }), clock })];
+      return [createAlertsModule({ alerts: createAlertsService({ db }), rules: createRulesService({ db }), clock })];
     },
   });
   const db = t.t.db;
@@ -69,13 +69,36 @@ describe('alerts routes', () => {
     const silence = res.json<{ id: number; matchers: { name: string; value: string }[] }>();
     expect(silence).toMatchObject({ orgUnit: 'DEPT-A', reason: 'known outage', active: true, createdBy: 'analyst' });
     expect(silence.matchers.map((m) => m.name)).toEqual(['ruleCode', 'orgUnit', 'orgPath']);
+    const silenced = await liaisonA.request({ method: 'GET', url: `/api/alerts/${String(ids.get('DEPT-A'))}` });
+    expect(silenced.json()).toMatchObject({ rule: { code: 'wait_high', kind: 'threshold', indicator: 'ind_wait', grain: 'hour' }, silencedBy: [{ id: silence.id, reason: 'known outage' }] });
+    expect((await analyst.request({ method: 'GET', url: `/api/alerts/${String(ids.get('DEPT-B'))}` })).json<{ silencedBy: unknown[] }>().silencedBy).toEqual([]);
     expect((await liaisonA.request({ method: 'GET', url: '/api/silences' })).json<{ items: unknown[] }>().items).toHaveLength(1);
     expect((await liaisonB.request({ method: 'GET', url: '/api/silences' })).json<{ items: unknown[] }>().items).toHaveLength(0);
     expect((await liaisonB.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(404);
     expect((await analyst.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(200);
     expect((await analyst.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(409);
+    expect((await analyst.request({ method: 'GET', url: `/api/alerts/${String(ids.get('DEPT-A'))}` })).json<{ silencedBy: unknown[] }>().silencedBy).toEqual([]);
     const audit = await t.t.db.query<{ action: string }>("SELECT action FROM audit_entry WHERE action IN ('alert.silenced', 'silence.expired') ORDER BY seq");
     expect(audit.rows.map((r) => r.action)).toEqual(['alert.silenced', 'silence.expired']);
+  });
+
+  it('silences an alert by matchers prefilled from it, refusing matchers that would not match that alert', async () => {
+    const url = `/api/alerts/${String(ids.get('DEPT-B'))}/silence`;
+    const miss = await analyst.request({ method: 'POST', url, payload: { reason: 'r', endsAt: '2026-11-24T00:00:00Z', matchers: [{ name: 'ruleCode', op: '=', value: 'other_rule' }] } });
+    expect(miss.statusCode).toBe(400);
+    expect(miss.json()).toMatchObject({ error: { code: 'SILENCE_INVALID', details: { field: '/body/matchers' } } });
+    const res = await analyst.request({
+      method: 'POST', url, payload: { reason: 'planned maintenance', endsAt: '2026-11-24T00:00:00Z', matchers: [{ name: 'ruleCode', op: '=', value: 'wait_high' }, { name: 'severity', op: '=~', value: '[23]' }] },
+    });
+    expect(res.statusCode).toBe(201);
+    const silence = res.json<{ id: number; orgUnit: string; matchers: { name: string }[] }>();
+    expect(silence.orgUnit).toBe('DEPT-B');
+    expect(silence.matchers.map((m) => m.name)).toEqual(['ruleCode', 'severity', 'orgPath']);
+    const detail = await analyst.request({ method: 'GET', url: `/api/alerts/${String(ids.get('DEPT-B'))}` });
+    expect(detail.json()).toMatchObject({ silencedBy: [{ id: silence.id, reason: 'planned maintenance', createdBy: 'analyst' }] });
+    const audit = await t.t.db.query<{ target_id: string; summary: { silenceId: number } }>("SELECT target_id, summary FROM audit_entry WHERE action = 'alert.silenced' ORDER BY seq DESC LIMIT 1");
+    expect(audit.rows[0]).toMatchObject({ target_id: String(ids.get('DEPT-B')), summary: { silenceId: silence.id } });
+    expect((await analyst.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(200);
   });
 
   it('creates a silence from matchers in an org subtree and refuses one that would match everything', async () => {

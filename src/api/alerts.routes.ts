@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppModule } from '../app.ts';
 import type { AlertsService, AlertView, SilenceView } from '../alerts/alerts-service.ts';
-import type { AlertState } from '../alerts/index.ts';
-import type { OrgUnit } from '../orgs/index.ts';
-import type { Clock } from '../shared/index.ts';
+import { alertLabels, matchesAll, silencedBy, type AlertState, type Matcher, type Silence, type SilenceableAlert } from '../alerts/index.ts';
+import { pathIds, type OrgUnit } from '../orgs/index.ts';
+import type { RulesService } from '../rules/rules-service.ts';
+import { AppError, type Clock } from '../shared/index.ts';
 import { actionContext, resourceOf, scopeOf } from './access.ts';
 import { Body, Code, DateTime, errorResponses, IdParam, Nullable, Ok } from './schemas.ts';
 
@@ -25,6 +26,12 @@ const HistoryJson = Type.Object({
   value: Nullable(Type.Number()), bound: Nullable(Type.Number()), detail: Type.Record(Type.String(), Type.Unknown()), ruleVersion: Type.Integer(),
   notify: Type.Boolean(), suppressedBy: Nullable(Type.String()), suppressedRefs: Type.Array(Type.String()),
 });
+// What the alert's page needs of its rule (a liaison reads alerts without rule.read): names, and the indicator series it watches.
+const AlertRuleJson = Type.Object({
+  code: Type.String(), kind: Type.String(), nameZh: Type.String(), nameEn: Type.String(), category: Type.String(),
+  indicator: Nullable(Type.String()), grain: Nullable(Type.String()), labels: Type.Record(Type.String(), Type.String()),
+});
+const ActiveSilenceJson = Type.Object({ id: Type.Integer(), endsAt: DateTime, reason: Type.String(), createdBy: Type.String() });
 const MatcherJson = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
   op: Type.Union([Type.Literal('='), Type.Literal('!='), Type.Literal('=~'), Type.Literal('!~')]),
@@ -52,8 +59,35 @@ function silenceJson(s: SilenceView, now: Date) {
   };
 }
 
-export function createAlertsModule(deps: { alerts: AlertsService; clock: Clock }): AppModule {
-  const { alerts, clock } = deps;
+function alertRuleJson(rule: NonNullable<Awaited<ReturnType<RulesService['get']>>>) {
+  const d = rule.definition;
+  return {
+    code: rule.code, kind: d.kind, nameZh: d.nameZh, nameEn: d.nameEn, category: d.category,
+    indicator: 'indicator' in d ? d.indicator : null, grain: 'grain' in d ? d.grain : null, labels: { ...d.labels },
+  };
+}
+
+export function createAlertsModule(deps: { alerts: AlertsService; rules: Pick<RulesService, 'get'>; clock: Clock }): AppModule {
+  const { alerts, rules, clock } = deps;
+
+  /**
+   * The active silences that match the alert now, judged as the engine's silence stage judges
+   * them (the rule's labels plus the alert's own), so a silence shows on the alert at once, before
+   * the next evaluation records it as the reason its notification is held back.
+   */
+  function silenceable(alert: AlertView, labels: Readonly<Record<string, string>>): SilenceableAlert {
+    return { ruleCode: alert.ruleCode, orgUnit: alert.orgUnitCode, category: alert.category, severity: alert.severity, orgPath: pathIds(alert.orgPath).map(String), labels };
+  }
+
+  async function activeSilencesOf(alert: AlertView, labels: Readonly<Record<string, string>>, now: Date) {
+    const ids = pathIds(alert.orgPath);
+    const rows = await alerts.listSilences([`/${String(ids[0] ?? '')}/`], now);
+    const silences = rows.map((s): Silence => ({
+      id: String(s.id), matchers: s.matchers, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), createdBy: s.createdBy, reason: s.reason,
+    }));
+    const matching = new Set(silencedBy(silenceable(alert, labels), silences, now));
+    return rows.filter((s) => matching.has(String(s.id))).map((s) => ({ id: s.id, endsAt: s.endsAt.toISOString(), reason: s.reason, createdBy: s.createdBy }));
+  }
 
   function register(app: FastifyInstance): void {
     app.get('/api/alerts', {
@@ -80,25 +114,48 @@ export function createAlertsModule(deps: { alerts: AlertsService; clock: Clock }
     app.get('/api/alerts/:id', {
       config: { access: { permission: 'alert.read', resources: [{ kind: 'alert', from: 'params', field: 'id' }] } },
       schema: {
-        tags: ['alerts'], summary: 'One alert with its transition history', params: IdParam,
-        response: { 200: Type.Object({ alert: AlertJson, history: Type.Array(HistoryJson) }), ...errorResponses },
+        tags: ['alerts'], summary: 'One alert with its transition history, its rule (names, watched series) and the active silences matching it now', params: IdParam,
+        response: {
+          200: Type.Object({ alert: AlertJson, history: Type.Array(HistoryJson), rule: Nullable(AlertRuleJson), silencedBy: Type.Array(ActiveSilenceJson) }),
+          ...errorResponses,
+        },
       },
     }, async (request) => {
       const alert = resourceOf<AlertView>(request, 'alert');
       const history = await alerts.history(alert.id);
-      return { alert: alertJson(alert), history: history.map((h) => ({ ...h, at: h.at.toISOString(), suppressedRefs: [...h.suppressedRefs] })) };
+      const rule = await rules.get(alert.ruleCode);
+      const silenced = await activeSilencesOf(alert, rule?.definition.labels ?? {}, clock.now());
+      return {
+        alert: alertJson(alert), history: history.map((h) => ({ ...h, at: h.at.toISOString(), suppressedRefs: [...h.suppressedRefs] })),
+        rule: rule ? alertRuleJson(rule) : null, silencedBy: silenced,
+      };
     });
 
     app.post('/api/alerts/:id/silence', {
       config: { access: { permission: 'alert.act', resources: [{ kind: 'alert', from: 'params', field: 'id' }] } },
       schema: {
-        tags: ['alerts'], summary: 'Silence this alert (its rule at its org unit) until a time', params: IdParam,
-        body: Body({ reason: Type.String({ minLength: 1, maxLength: 1000 }), endsAt: DateTime }),
+        tags: ['alerts'],
+        summary: 'Silence this alert until a time: by default its rule at its org unit, or by matchers that must match this alert (kept inside its org subtree)',
+        params: IdParam,
+        body: Body({ reason: Type.String({ minLength: 1, maxLength: 1000 }), endsAt: DateTime, matchers: Type.Optional(Type.Array(MatcherJson, { minItems: 1, maxItems: 20 })) }),
         response: { 201: SilenceJson, ...errorResponses },
       },
     }, async (request, reply) => {
-      const body = request.body as { reason: string; endsAt: string };
-      const silence = await alerts.silenceAlert(actionContext(request, clock), resourceOf<AlertView>(request, 'alert'), { reason: body.reason, endsAt: new Date(body.endsAt) });
+      const body = request.body as { reason: string; endsAt: string; matchers?: Matcher[] };
+      const alert = resourceOf<AlertView>(request, 'alert');
+      const ctx = actionContext(request, clock);
+      let silence: SilenceView;
+      if (body.matchers === undefined) {
+        silence = await alerts.silenceAlert(ctx, alert, { reason: body.reason, endsAt: new Date(body.endsAt) });
+      } else {
+        const labels = (await rules.get(alert.ruleCode))?.definition.labels ?? {};
+        if (!matchesAll(body.matchers, alertLabels(silenceable(alert, labels)))) {
+          throw new AppError('SILENCE_INVALID', 'A silence made from an alert must match that alert.', { field: '/body/matchers' });
+        }
+        silence = await alerts.createSilence(ctx, {
+          orgUnitId: alert.orgUnitId, orgPath: alert.orgPath, matchers: body.matchers, endsAt: new Date(body.endsAt), reason: body.reason,
+        }, { action: 'alert.silenced', alertId: alert.id });
+      }
       void reply.code(201);
       return silenceJson(silence, clock.now());
     });

@@ -1,8 +1,10 @@
 import type { AppModule } from '../app.ts';
 import { createAlertsModule } from '../api/alerts.routes.ts';
+import { createMuteWindowsModule } from '../api/mute-windows.routes.ts';
 import { createRulesModule } from '../api/rules.routes.ts';
 import type { AlertTransitionConsumer } from '../alerts/index.ts';
 import { createAlertsService } from '../alerts/alerts-service.ts';
+import { createMuteWindowsService } from '../alerts/mute-windows-service.ts';
 import type { IndicatorCatalog } from '../indicators/catalog-service.ts';
 import type { SeriesReader } from '../indicators/index.ts';
 import type { SourceQuality } from '../ingest/quality-service.ts';
@@ -48,7 +50,7 @@ export function createRuleRuntime(deps: {
   });
   const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality });
   const ingestConsumer: IngestCommitConsumer = engine.consumer;
-  const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock }), createAlertsModule({ alerts, clock })];
+  const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock }), createAlertsModule({ alerts, rules, clock }), createMuteWindowsModule({ muteWindows: createMuteWindowsService({ db }), clock })];
   const jobs: ScheduledJob[] = [createRuleSchedulerJob({ engine })];
   return { rules, alerts, engine, dryRun, ingestConsumer, modules, jobs };
 }
