@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { createIndicatorsModule } from './api/indicators.routes.ts';
 import { createIngestModule } from './api/ingest.routes.ts';
+import { createLiveModules } from './api/live.routes.ts';
 import { createNotificationsModule } from './api/notifications.routes.ts';
 import { createProblemsModule } from './api/problems.routes.ts';
 import { createSourcesModule } from './api/sources.routes.ts';
@@ -68,6 +69,10 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createWorkOrdersModule({ clock, orgs: services.orgs, workorders, config: workorderConfig, problems, notify }),
     createProblemsModule({ clock, problems }),
     createNotificationsModule({ clock, notify }),
+    ...createLiveModules({
+      db, clock, orgs: services.orgs, alerts: rules.alerts, workorders, sources, quality,
+      indicators: { list: () => indicators.definitions.list(), series: (...args) => indicators.queries.series(...args) },
+    }),
   ];
   const jobs: ScheduledJob[] = [
     ...rules.jobs,

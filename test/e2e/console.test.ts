@@ -76,9 +76,13 @@ describe('web console', () => {
       await expect.poll(() => page.textContent('[data-testid="scope-name"]')).toBe('集团');
       expect(await page.textContent('[data-testid="unit-count"]')).toBe('5');
       expect(await navEntries(page)).toEqual(
-        ['overview', 'orgs', 'screen', 'admin-users', 'admin-orgs', 'admin-tokens', 'admin-audit'],
+        [
+          'overview', 'orgs', 'indicators', 'alerts', 'workorders', 'problems', 'sources', 'screen',
+          'admin-users', 'admin-orgs', 'admin-tokens', 'admin-sources', 'admin-indicators', 'admin-rules', 'admin-silences',
+          'admin-routing', 'admin-calendars', 'admin-audit',
+        ],
       );
-      await page.waitForSelector('.trend-chart canvas');
+      await page.waitForSelector('[data-testid="overview-alerts"] [data-testid="alerts-by-severity"]');
     });
   });
 
@@ -129,7 +133,8 @@ describe('web console', () => {
       await signIn(page, 'liaison.a');
       await expect.poll(() => page.textContent('[data-testid="scope-name"]')).toBe('心内科');
       expect(await page.textContent('[data-testid="unit-count"]')).toBe('1');
-      expect(await navEntries(page)).toEqual(['overview', 'orgs', 'screen']);
+      // Liaisons read indicators and alerts and work their orders; no sources, rules or administration.
+      expect(await navEntries(page)).toEqual(['overview', 'orgs', 'indicators', 'alerts', 'workorders', 'problems', 'screen']);
       await page.click('[data-nav="orgs"]');
       await page.waitForSelector('[data-org="DEPT-A"]');
       expect(await page.locator('[data-org]').count()).toBe(1);
@@ -161,7 +166,7 @@ describe('web console', () => {
       await page.waitForSelector('[data-screen-page="quality"]', { timeout: 5000 });
       await expect.poll(() => page.textContent('[data-testid="screen-clock"]')).not.toBe(first);
       await page.goto('/screen?rotate=0');
-      await page.waitForSelector('[data-screen-page="overview"] .trend-chart canvas');
+      await page.waitForSelector('[data-screen-page="overview"] [data-site="H1-OFF"]');
     }, { viewport: { width: 1920, height: 1080 } });
   });
 

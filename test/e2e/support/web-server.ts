@@ -1,8 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { createApp } from '../../../src/app.ts';
+import pino from 'pino';
 import { systemContext } from '../../../src/cli/bootstrap.ts';
-import { buildServices, type Services } from '../../../src/main.ts';
+import { loadConfig } from '../../../src/config/index.ts';
+import { buildHttpApp, type Services } from '../../../src/main.ts';
 import { systemClock } from '../../../src/shared/index.ts';
 import { ensureWebBuilt, registerWebApp } from '../../../src/web/index.ts';
 import { seedUsers, testPassword } from '../../support/test-app.ts';
@@ -39,9 +43,12 @@ export async function seedTestOrganisation(services: Services): Promise<void> {
 export async function startWebServer(options: { seed?: (services: Services) => Promise<void> } = {}): Promise<WebServer> {
   const { distDir } = await ensureWebBuilt({ root: repoRoot });
   const t: TestDb = await createTestDb();
-  const services = buildServices(t.db, { sessionIdleMinutes: 30, sessionMaxHours: 12 });
+  // The whole runtime (every domain module), so pages that read the overview or the live feed find their routes.
+  const config = loadConfig({
+    YUNJIAN_DATA: mkdtempSync(join(tmpdir(), 'yj-web-')), YUNJIAN_PSEUDONYM_KEY: 'e2e-pseudonym-key-0123456789abcdef', LOG_LEVEL: 'silent', YUNJIAN_COOKIE_SECURE: 'false',
+  });
+  const { app, services } = await buildHttpApp(t.db, config, systemClock, pino({ level: 'silent' }));
   await (options.seed ?? seedTestOrganisation)(services);
-  const app = await createApp({ config: { bodyLimitBytes: 8 * 1024 * 1024, cookieSecure: false, sessionMaxHours: 12 }, db: t.db, clock: systemClock, ...services });
   await registerWebApp(app, { distDir });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -1,49 +1,38 @@
-/**
- * What the big screen shows, as one snapshot replaced whenever the server pushes a new one.
- * The panels render a snapshot and nothing else, so the live feed (server-sent events from the
- * indicator, alert and work-order modules) plugs in here without touching them. Until it does,
- * `createScreenFeed` delivers one snapshot with the org structure and every live figure null,
- * which the panels show as "waiting for live data".
- */
-export interface ScreenKpi {
-  readonly key: string;
-  readonly label: string;
-  readonly value: number | null;
-  readonly unit: string;
-  /** Change against the previous period (环比), as a fraction; null when unknown. */
-  readonly periodChange: number | null;
-  /** Change against the same period last year (同比), as a fraction. */
-  readonly yearChange: number | null;
-  readonly spark: readonly { readonly at: string; readonly value: number | null }[];
-}
+import { followLive, type Grain, type LiveEvent, type Overview } from '../../components/overview/overview-api.ts';
 
-export interface ScreenSnapshot {
-  readonly at: string;
-  /** The org unit the figures are about. */
-  readonly scope: string | null;
-  readonly kpis: readonly ScreenKpi[];
-  /** Open alerts per severity 1 (critical) … 4 (info); null until the alert feed is wired. */
-  readonly openAlertsBySeverity: Readonly<Record<1 | 2 | 3 | 4, number>> | null;
-  readonly overdueWorkOrders: number | null;
-  readonly sourcesInTrouble: number | null;
+/**
+ * What the wall shows, kept current by the server's live feed (GET /api/live): the latest
+ * overview snapshot of the scope and a ticker of the newest alert transitions and work-order
+ * changes. The panels render this state and nothing else.
+ */
+export interface ScreenState {
+  readonly snapshot: Overview | null;
+  readonly ticker: readonly LiveEvent[];
   readonly live: boolean;
 }
 
-export interface ScreenFeed {
-  /** Calls `onSnapshot` with each new snapshot; returns the function that stops the feed. */
-  subscribe(onSnapshot: (snapshot: ScreenSnapshot) => void): () => void;
+export const TICKER_LENGTH = 12;
+
+export function emptyScreenState(): ScreenState {
+  return { snapshot: null, ticker: [], live: false };
 }
 
-export function emptySnapshot(scope: string | null, at: Date): ScreenSnapshot {
-  return { at: at.toISOString(), scope, kpis: [], openAlertsBySeverity: null, overdueWorkOrders: null, sourcesInTrouble: null, live: false };
+/** The ticker with `event` at its head: newest first, one entry per change, at most `max`. */
+export function pushTicker(ticker: readonly LiveEvent[], event: LiveEvent, max = TICKER_LENGTH): LiveEvent[] {
+  const rest = ticker.filter((e) => !(e.kind === event.kind && e.id === event.id));
+  return [event, ...rest].slice(0, max);
 }
 
-/** The feed for a scope; today a single empty snapshot (see the module comment). */
-export function createScreenFeed(scope: string | null): ScreenFeed {
-  return {
-    subscribe(onSnapshot) {
-      onSnapshot(emptySnapshot(scope, new Date()));
-      return () => undefined;
-    },
+/** Follows the scope's live feed, calling `onState` with each new state; returns the stop function. */
+export function followScreen(org: string, onState: (state: ScreenState) => void, grain: Grain = 'day'): () => void {
+  let state = emptyScreenState();
+  const set = (next: ScreenState) => {
+    state = next;
+    onState(state);
   };
+  return followLive(org, {
+    snapshot: (snapshot) => { set({ ...state, snapshot, live: true }); },
+    change: (event) => { set({ ...state, ticker: pushTicker(state.ticker, event) }); },
+    status: (live) => { set({ ...state, live }); },
+  }, grain);
 }
