@@ -23,6 +23,7 @@ import { systemClock, type Clock } from './shared/index.ts';
 import { migrate, openDb, type Db } from './store/index.ts';
 import { createWorkOrderAlertConsumer } from './workorders/alert-consumer-service.ts';
 import { createEscalationJob, createRecoveryJob } from './workorders/escalation-service.ts';
+import { createWorkOrderFactsJob } from './workorders/indicator-facts-service.ts';
 import { createProblemsService } from './workorders/problems-service.ts';
 import { createWorkOrderConfigService } from './workorders/workorder-config-service.ts';
 import { createWorkOrdersService } from './workorders/workorders-service.ts';
@@ -78,6 +79,8 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     ...rules.jobs,
     createEscalationJob({ db }),
     createRecoveryJob({ db }),
+    // Work-order milestones as events of the internal source yunjian-workorders (registered on its first run).
+    createWorkOrderFactsJob({ db, sources, ingest, orgs: services.orgs, log: logger }),
     createNotificationDispatchJob({ db, senders: createChannelSenders({ smtpUrl: config.smtpUrl, mailFrom: config.smtpFrom }) }),
   ];
   return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, modules, jobs };

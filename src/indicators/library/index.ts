@@ -9,6 +9,7 @@ import { ONLINE_OFFLINE } from './online-offline.ts';
 import { PHARMACY } from './pharmacy.ts';
 import { QUALITY_COST } from './quality-cost.ts';
 import { SERVICE } from './service.ts';
+import { WORK_ORDERS } from './workorders.ts';
 
 /**
  * The shipped indicator library (DOMAIN §11), as stored-format definitions. Names follow the
@@ -26,6 +27,7 @@ export const LIBRARY: readonly IndicatorDefinitionInput[] = [
   ...ONLINE_OFFLINE,
   ...EQUIPMENT,
   ...QUALITY_COST,
+  ...WORK_ORDERS,
 ];
 
 /** The library parsed; throws if a shipped definition is invalid (a test guarantees none is). */

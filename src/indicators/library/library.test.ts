@@ -4,6 +4,7 @@ import { libraryValue, type LibraryFixture } from '../test-support.ts';
 import { LIBRARY, libraryDefinitions, libraryMarkdown } from './index.ts';
 import { ACCESS_FIXTURES, INPATIENT_FIXTURES, MONEY_FIXTURES, PHARMACY_FIXTURES } from './fixtures-clinical.test-data.ts';
 import { CALL_CENTER_FIXTURES, EQUIPMENT_FIXTURES, ONLINE_OFFLINE_FIXTURES, QUALITY_COST_FIXTURES, SERVICE_FIXTURES } from './fixtures-operations.test-data.ts';
+import { WORK_ORDER_FIXTURES } from './fixtures-workorders.test-data.ts';
 
 const FIXTURES: Readonly<Record<string, LibraryFixture>> = {
   ...ACCESS_FIXTURES,
@@ -15,6 +16,7 @@ const FIXTURES: Readonly<Record<string, LibraryFixture>> = {
   ...ONLINE_OFFLINE_FIXTURES,
   ...EQUIPMENT_FIXTURES,
   ...QUALITY_COST_FIXTURES,
+  ...WORK_ORDER_FIXTURES,
 };
 
 describe('the indicator library', () => {
