@@ -92,12 +92,13 @@ function registerOrderRoutes(app: FastifyInstance, deps: WorkOrdersModuleDeps): 
         org: Type.Optional(Type.String({ maxLength: 64, description: 'Only orders of this org unit and below' })),
         assignee: Type.Optional(Type.Union([Type.Literal('me'), Type.String({ pattern: '^[0-9]{1,18}$' })], { description: '"me" or a user id' })),
         overdue: Type.Optional(Type.Boolean({ description: 'true: only open orders past a running deadline; false: none of those' })),
+        alert: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Only orders that carry this alert among their source alerts' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(WorkOrderView), people: People }), ...errorResponses },
     },
   }, async (request) => {
-    const q = request.query as { state?: WorkOrderState; severity?: number; org?: string; assignee?: string; overdue?: boolean; limit?: number };
+    const q = request.query as { state?: WorkOrderState; severity?: number; org?: string; assignee?: string; overdue?: boolean; alert?: number; limit?: number };
     const limit = q.limit ?? 100;
     const scopePaths = q.org === undefined ? scopeOf(request, 'workorder.read') : [resourceOf<OrgUnit>(request, 'org').path];
     const me = workOrderActor(principalOf(request), '/').userId;
@@ -106,6 +107,7 @@ function registerOrderRoutes(app: FastifyInstance, deps: WorkOrdersModuleDeps): 
     const list = await workorders.list({
       scopePaths, limit: q.overdue === undefined ? limit : 10_000, ...(states ? { states } : {}),
       ...(q.severity === undefined ? {} : { severities: [q.severity] }), ...(q.assignee === undefined ? {} : { assignee: q.assignee === 'me' ? me : q.assignee }),
+      ...(q.alert === undefined ? {} : { alertId: String(q.alert) }),
     });
     const clocks = await workorders.clocks(list, clock.now());
     const rows = list.map((s, i) => ({ s, c: clocks[i] })).filter((r): r is { s: StoredWorkOrder; c: NonNullable<typeof r.c> } =>

@@ -155,6 +155,8 @@ export interface OrderFilter {
   readonly severities?: readonly number[];
   /** Orders with this user among the assignees. */
   readonly assignee?: string;
+  /** Orders that carry this alert among their source alerts. */
+  readonly alertId?: string;
   readonly limit?: number;
 }
 
@@ -171,6 +173,9 @@ export async function listOrders(db: Queryable, f: OrderFilter): Promise<StoredW
   if (f.createdTo) add('w.created_at < ?', f.createdTo);
   if (f.severities) add('w.severity = ANY(?::int[])', f.severities);
   if (f.assignee !== undefined) add('? = ANY(w.assignees)', f.assignee);
+  // work_order_alert holds a row for every source alert (written with the order by the alert
+  // consumer) and is indexed by alert id; the source_alerts array has no index to search.
+  if (f.alertId !== undefined) add('w.id IN (SELECT l.order_id FROM work_order_alert l WHERE l.alert_id = ?)', f.alertId);
   params.push(f.limit ?? 10_000);
   const r = await db.query<OrderRow>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY w.id DESC LIMIT $${String(params.length)}`, params);
   return hydrate(db, r.rows);
