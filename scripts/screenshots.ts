@@ -1,67 +1,66 @@
-// Regenerates docs/screenshots/overview.png and docs/screenshots/big-screen.png: the demo
-// hospital group (npm run demo's org tree and accounts) on an in-memory database, the built
-// console, and Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
-// Run: node bin/run-ts.mjs scripts/screenshots.ts
+// Regenerates the console screenshots in docs/screenshots/ (shown in the README): the demo
+// hospital group as `npm run demo` creates it, with two weeks of simulated events fed through the
+// real ingest path (so indicators, alerts and work orders exist), the built console, and Chromium
+// (CHROMIUM_PATH, default /usr/bin/chromium). Chinese text needs a CJK font (Debian:
+// fonts-noto-cjk). Run: npm run screenshots
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
-import { createApp } from '../src/app.ts';
-import { seedDemoOrganisation } from '../src/demo/demo-seed.ts';
-import { buildServices } from '../src/main.ts';
-import { systemClock } from '../src/shared/index.ts';
-import { migrate, openPgliteDb } from '../src/store/index.ts';
-import { ensureWebBuilt, registerWebApp } from '../src/web/index.ts';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/e2e/support/browser.ts';
+import { startDemoWebServer, type DemoWebServer } from '../test/e2e/support/demo-server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'docs', 'screenshots');
 
-async function shoot(browser: Browser, baseURL: string, login: { username: string; password: string }, path: string, file: string, viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ baseURL, locale: 'zh-CN', viewport, deviceScaleFactor: 1 });
+interface Shot {
+  readonly file: string;
+  readonly username: string;
+  readonly path: string;
+  readonly viewport: { width: number; height: number };
+  readonly mobile?: boolean;
+  readonly locale?: string;
+}
+
+const shots: readonly Shot[] = [
+  { file: 'overview.png', username: 'analyst', path: '/', viewport: { width: 1440, height: 900 } },
+  { file: 'big-screen.png', username: 'director', path: '/screen?rotate=0', viewport: { width: 1920, height: 1080 } },
+  { file: 'indicator-explorer.png', username: 'analyst', path: '/indicators?code=outpatient_visits&org=YJ&grain=day', viewport: { width: 1440, height: 900 }, locale: 'en' },
+  { file: 'alerts.png', username: 'analyst', path: '/alerts', viewport: { width: 1440, height: 900 } },
+  { file: 'work-queue-phone.png', username: 'liaison.online', path: '/workorders', viewport: { width: 390, height: 844 }, mobile: true },
+];
+
+async function shoot(browser: Browser, server: DemoWebServer, shot: Shot): Promise<void> {
+  const context = await browser.newContext({
+    baseURL: server.url, locale: shot.locale ?? 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: shot.viewport, deviceScaleFactor: 1,
+    ...(shot.mobile === true ? { isMobile: true, hasTouch: true } : {}),
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => { errors.push(e.message); });
   await page.goto('/login');
-  await page.fill('input[name="username"]', login.username);
-  await page.fill('input[name="password"]', login.password);
+  await page.fill('input[name="username"]', shot.username);
+  await page.fill('input[name="password"]', server.passwordOf(shot.username));
   await page.click('button[type="submit"]');
   await page.waitForSelector('[data-testid="overview"]');
-  await page.goto(path);
-  await page.waitForSelector('.trend-chart canvas');
-  // Let the chart's entry animation finish.
-  await page.waitForTimeout(1200);
-  await page.screenshot({ path: join(outDir, file) });
+  await page.goto(shot.path);
+  await page.waitForLoadState('networkidle');
+  // Let the charts' entry animations finish.
+  await page.waitForTimeout(2000);
+  await page.screenshot({ path: join(outDir, shot.file) });
   await context.close();
-  if (errors.length > 0) throw new Error(`console errors on ${path}: ${errors.join('; ')}`);
-  process.stdout.write(`wrote docs/screenshots/${file}\n`);
+  if (errors.length > 0) throw new Error(`console errors on ${shot.path}: ${errors.join('; ')}`);
+  process.stdout.write(`wrote docs/screenshots/${shot.file}\n`);
 }
 
-const { distDir } = await ensureWebBuilt({ root, log: (line) => { process.stdout.write(`${line}\n`); } });
-const db = await openPgliteDb(undefined);
-await migrate(db);
-const services = buildServices(db, { sessionIdleMinutes: 30, sessionMaxHours: 12 });
-const logins = await seedDemoOrganisation(services, systemClock.now());
-const app = await createApp({ config: { bodyLimitBytes: 1024 * 1024, cookieSecure: false, sessionMaxHours: 12 }, db, clock: systemClock, ...services });
-await registerWebApp(app, { distDir });
-await app.listen({ host: '127.0.0.1', port: 0 });
-const address = app.server.address();
-const baseURL = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+process.stdout.write('starting the demo group with 14 days of simulated events…\n');
+const server = await startDemoWebServer({ days: 14, scale: 0.1 });
+const browser = await launchChromium();
 try {
   mkdirSync(outDir, { recursive: true });
-  const loginOf = (username: string) => {
-    const found = logins.find((l) => l.username === username);
-    if (!found) throw new Error(`the demo has no account ${username}`);
-    return found;
-  };
-  await shoot(browser, baseURL, loginOf('admin'), '/', 'overview.png', { width: 1440, height: 900 });
-  await shoot(browser, baseURL, loginOf('director'), '/screen?rotate=0', 'big-screen.png', { width: 1920, height: 1080 });
+  for (const shot of shots) await shoot(browser, server, shot);
 } finally {
   await browser.close();
-  await app.close();
-  await db.close();
+  await server.close();
 }
