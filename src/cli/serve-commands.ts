@@ -1,9 +1,11 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/index.ts';
 import { startDemoFeed } from '../demo/demo-feed.ts';
 import { seedDemoOrganisation } from '../demo/demo-seed.ts';
+import { prepareDemo } from '../demo/demo-setup.ts';
+import { incidentLabels, incidentLabelsJson } from '../simulator/index.ts';
 import type { Db } from '../store/index.ts';
 import { buildHttpApp, createLogger, openStorage, type Runtime, type Services } from '../main.ts';
 import { createScheduler } from '../scheduler/index.ts';
@@ -12,7 +14,7 @@ import { repositoryRoot } from './web-commands.ts';
 import { systemClock } from '../shared/index.ts';
 import { bootstrapInstallation, installCatalogues, systemContext } from './bootstrap.ts';
 
-type Setup = (services: Services, runtime: Runtime) => Promise<string[]>;
+type Setup = (services: Services, runtime: Runtime, db: Db) => Promise<string[]>;
 
 /** An empty installation gets the group org unit and one administrator. */
 const bootstrapSetup: Setup = async (services) => {
@@ -27,17 +29,31 @@ const bootstrapSetup: Setup = async (services) => {
   ];
 };
 
-/** The demo installation: the simulated hospital group and one account per role. */
-const demoSetup: Setup = async (services) => {
-  if ((await services.accounts.countUsers()) > 0) return ['', 'Demo data folder reused; the logins printed at its first start still work (use --reset to start over).'];
-  const logins = await seedDemoOrganisation(services, systemClock.now());
-  return [
-    '',
-    'Demo hospital group 云健医疗集团 created. Logins (shown once; no password change needed in the demo):',
-    ...logins.map((l) => `  ${l.username.padEnd(20)} ${l.password.padEnd(18)} ${l.role} of ${l.org}`),
-    '',
-  ];
-};
+/**
+ * The demo installation: the simulated hospital group, one account per role, the catalogues, and
+ * the demo's sources, budgets, targets, routing and incident plan (labels written to the data folder).
+ */
+function demoSetup(options: { days: number; scale: number; labelsFile: string }): Setup {
+  return async (services, runtime, db) => {
+    if ((await services.accounts.countUsers()) > 0) return ['', 'Demo data folder reused; the logins printed at its first start still work (use --reset to start over).'];
+    const now = systemClock.now();
+    const logins = await seedDemoOrganisation(services, now);
+    await installCatalogues(services, runtime);
+    const plan = await prepareDemo({ db, runtime, services, ctx: systemContext(now) }, options);
+    mkdirSync(join(options.labelsFile, '..'), { recursive: true });
+    writeFileSync(options.labelsFile, incidentLabelsJson(plan.schedule));
+    const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+    return [
+      '',
+      'Demo hospital group 云健医疗集团 created. Logins (shown once; no password change needed in the demo):',
+      ...logins.map((l) => `  ${l.username.padEnd(20)} ${l.password.padEnd(18)} ${l.role} of ${l.org}`),
+      '',
+      `Injected incidents (ground truth in ${options.labelsFile}):`,
+      ...incidentLabels(plan.schedule).map((l) => `  ${l.kind.padEnd(18)} ${(l.source ?? l.orgUnit).padEnd(12)} ${day(l.from)} → ${day(l.to)}`),
+      '',
+    ];
+  };
+}
 
 type Background = (env: { db: Db; runtime: Runtime; services: Services; log: (line: string) => void }) => { stop(): Promise<void> };
 
@@ -49,7 +65,7 @@ async function serve(config: Config, setup: Setup, background?: Background): Pro
   const db = await openStorage(config);
   const { app, services, runtime } = await buildHttpApp(db, config, systemClock, logger);
   await registerWebApp(app, { distDir: join(repositoryRoot, 'web', 'dist') });
-  const setupLines = await setup(services, runtime);
+  const setupLines = await setup(services, runtime, db);
   await installCatalogues(services, runtime);
   const scheduler = config.roles.includes('scheduler')
     ? createScheduler({ db, clock: systemClock, jobs: runtime.jobs, logger })
@@ -98,7 +114,8 @@ export function registerServeCommands(program: Command): void {
       const days = Number(opts.days);
       const scale = Number(opts.scale);
       if (!(days > 0 && days <= 400) || !(scale > 0 && scale <= 10)) throw new Error('--days must be 1..400 and --scale above 0 up to 10');
-      await serve(config, demoSetup, opts.feed ? ({ db, runtime, services, log }) =>
+      const setup = demoSetup({ days, scale, labelsFile: join(config.dataDir, 'demo-incident-labels.json') });
+      await serve(config, setup, opts.feed ? ({ db, runtime, services, log }) =>
         startDemoFeed({ db, clock: systemClock, runtime, services, ctx: systemContext(systemClock.now()) }, { days, scale, log }) : undefined);
     });
 

@@ -1,14 +1,18 @@
 import type { ActionContext } from '../audit/index.ts';
-import type { Source } from '../ingest/source-repo.ts';
 import type { Runtime, Services } from '../main.ts';
-import { defaultIncidentSchedule, generateEvents, simulatedSources, toNdjsonLine, type IncidentSpec } from '../simulator/index.ts';
+import { generateEvents, toNdjsonLine, type IncidentSpec } from '../simulator/index.ts';
 import type { Clock } from '../shared/index.ts';
 import { readSetting, writeSetting, type Db } from '../store/index.ts';
+import { demoSchedule, localDayStart } from './demo-schedule.ts';
 import { demoSeed } from './demo-seed.ts';
+import { enableDeferredRules, ensureDemoSources, readDemoPlan } from './demo-setup.ts';
 
 const DAY_MS = 86_400_000;
 const cursorKey = 'demo_feed_cursor';
 const batchSize = 1000;
+/** A live source sends at least this often (an empty batch when it has nothing new), as a polling interface does. */
+export const HEARTBEAT_MS = 30_000;
+const LIVE_CURSOR_EVERY_MS = 60_000;
 
 export interface DemoFeedOptions {
   readonly days: number;
@@ -18,79 +22,95 @@ export interface DemoFeedOptions {
   readonly backfillOnly?: boolean;
 }
 
-/** The demo's sources, registered once with a daytime cadence so a silent one shows. */
-export async function ensureDemoSources(runtime: Runtime, services: Services, ctx: ActionContext): Promise<Map<string, Source>> {
-  const existing = new Map((await runtime.sources.list(['/'])).map((s) => [s.name, s]));
-  for (const spec of simulatedSources()) {
-    if (existing.has(spec.code)) continue;
-    const org = await services.orgs.require(spec.orgUnit);
-    const { source } = await runtime.sources.register(ctx, org, {
-      name: spec.code, allowedTypes: spec.eventTypes, cadence: { kind: 'batches', everyMinutes: 60, from: '08:00', to: '18:00' },
-    }, null);
-    existing.set(spec.code, source);
-  }
-  return existing;
-}
-
-/**
- * Incidents of the past (spread over the backfill) and a few under way now, so the first look
- * at the demo already has open alerts and work orders and live ones keep arriving.
- */
-export function demoSchedule(from: Date, now: Date): readonly IncidentSpec[] {
-  const local = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00';
-  const n = now.getTime();
-  return [
-    ...defaultIncidentSchedule(from, new Date(n - 3 * DAY_MS)),
-    { kind: 'wait_surge', orgUnit: 'H1-OFF-CARD', from: local(n - 2 * DAY_MS), to: local(n + 2 * DAY_MS) },
-    { kind: 'review_lapse', orgUnit: 'H1-ONL', from: local(n - DAY_MS), to: local(n + DAY_MS) },
-    { kind: 'abandon_spike', orgUnit: 'YJ-CC', from: local(n - DAY_MS), to: local(n + DAY_MS) },
-  ];
+/** Whether a scheduled outage keeps `source` quiet at `atMs`. */
+export function silentAt(schedule: readonly IncidentSpec[], source: string, atMs: number): boolean {
+  return schedule.some((s) => s.kind === 'source_silent' && s.source === source && Date.parse(s.from) <= atMs && atMs < Date.parse(s.to));
 }
 
 /**
  * Feeds the demo through the real ingest service, as the sources would: a backfill from the
- * saved cursor (or `days` back) up to now, then live at real time. Re-sending is harmless
- * (events are idempotent by id), so the cursor is saved after each simulated day.
+ * saved cursor (or the plan's start, or `days` back) up to now, then live at real time. When the
+ * backfill has caught up, the monthly rules held back during it are switched on. Live, every
+ * source not in a scheduled outage sends at least every `HEARTBEAT_MS`. The cursor (all records
+ * before it were sent) is saved after each simulated day and once a minute live.
  */
 export function startDemoFeed(deps: { db: Db; clock: Clock; runtime: Runtime; services: Services; ctx: ActionContext }, options: DemoFeedOptions): { stop(): Promise<void>; readonly done: Promise<void> } {
   let stopped = false;
   const done = (async () => {
-    const sources = await ensureDemoSources(deps.runtime, deps.services, deps.ctx);
+    const sources = await ensureDemoSources(deps);
+    const plan = await readDemoPlan(deps.db);
     const saved = await readSetting<string>(deps.db, cursorKey);
     const now = deps.clock.now();
-    const from = saved !== null ? new Date(saved) : new Date(now.getTime() - options.days * DAY_MS);
-    options.log(`demo feed: ${saved !== null ? 'continuing' : 'backfilling'} from ${from.toISOString()} (scale ${options.scale})`);
-    const records = generateEvents({ seed: demoSeed, from, scale: options.scale, schedule: demoSchedule(from, now) });
+    const from = new Date(saved ?? plan?.from ?? localDayStart(now.getTime() - options.days * DAY_MS));
+    const scale = plan?.scale ?? options.scale;
+    const schedule = plan?.schedule ?? demoSchedule(from, now);
+    options.log(`demo feed: ${saved !== null ? 'continuing' : 'backfilling'} from ${from.toISOString()} (scale ${String(scale)})`);
+    const records = generateEvents({ seed: demoSeed, from, scale, schedule });
     const buffers = new Map<string, string[]>();
+    const lastSentAt = new Map<string, number>();
     let sent = 0;
+    let sentThrough = from.getTime();
+    let cursorSavedAt = 0;
     let dayEnd = from.getTime() + DAY_MS;
+    const ingest = async (code: string, lines: readonly string[]) => {
+      const source = sources.get(code);
+      if (!source) return;
+      await deps.runtime.ingest.ingestEvents(source, 'ndjson', lines, deps.clock.now());
+      lastSentAt.set(code, deps.clock.now().getTime());
+      // The embedded database settles its promises without returning to the event loop: let
+      // requests in between batches, or the console would not answer until the backfill ends.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
     const flush = async (code: string) => {
       const lines = buffers.get(code) ?? [];
-      const source = sources.get(code);
       buffers.set(code, []);
-      if (lines.length === 0 || !source) return;
-      await deps.runtime.ingest.ingestEvents(source, 'ndjson', lines, deps.clock.now());
+      if (lines.length === 0) return;
+      await ingest(code, lines);
       sent += lines.length;
     };
     const flushAll = async () => { for (const code of buffers.keys()) await flush(code); };
+    const saveCursor = async () => {
+      await flushAll();
+      await deps.db.transaction((tx) => writeSetting(tx, cursorKey, new Date(sentThrough).toISOString(), deps.clock.now()));
+      cursorSavedAt = deps.clock.now().getTime();
+    };
+    const heartbeat = async () => {
+      const t = deps.clock.now().getTime();
+      for (const code of sources.keys()) {
+        if (t - (lastSentAt.get(code) ?? 0) >= HEARTBEAT_MS && !silentAt(schedule, code, t)) await ingest(code, []);
+      }
+    };
+    let caughtUp = false;
+    const catchUp = async () => {
+      caughtUp = true;
+      await saveCursor();
+      const enabled = await enableDeferredRules({ ...deps, ctx: { ...deps.ctx, now: deps.clock.now() } });
+      await heartbeat();
+      options.log(`demo feed: caught up with now (${String(sent)} events)${enabled.length > 0 ? `; monthly rules switched on: ${enabled.join(', ')}` : ''}`);
+    };
     for (const record of records) {
       if (stopped) break;
-      if (options.backfillOnly === true && record.atMs > now.getTime()) break;
+      if (!caughtUp && record.atMs > now.getTime()) {
+        await catchUp();
+        if (options.backfillOnly === true) break;
+      }
       // Live: hold the record until its time has really come.
       while (!stopped && record.atMs > deps.clock.now().getTime()) {
         await flushAll();
+        await heartbeat();
+        if (deps.clock.now().getTime() - cursorSavedAt >= LIVE_CURSOR_EVERY_MS) await saveCursor();
         await new Promise((resolve) => setTimeout(resolve, Math.min(record.atMs - deps.clock.now().getTime(), 5000)));
       }
       if (stopped) break;
       if (record.atMs >= dayEnd) {
-        await flushAll();
-        await deps.db.transaction((tx) => writeSetting(tx, cursorKey, new Date(dayEnd).toISOString(), deps.clock.now()));
-        if (dayEnd < now.getTime()) options.log(`demo feed: ${new Date(dayEnd).toISOString().slice(0, 10)} done, ${sent} events so far`);
+        await saveCursor();
+        if (dayEnd < now.getTime()) options.log(`demo feed: ${new Date(dayEnd).toISOString().slice(0, 10)} done, ${String(sent)} events so far`);
         dayEnd += DAY_MS;
       }
       const lines = buffers.get(record.source) ?? [];
       lines.push(toNdjsonLine(record));
       buffers.set(record.source, lines);
+      sentThrough = record.atMs + 1;
       if (lines.length >= batchSize) await flush(record.source);
     }
     await flushAll();

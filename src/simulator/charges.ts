@@ -1,7 +1,11 @@
 /**
- * Revenue lines. A bill's total is split into lines whose categories follow the group's mix;
- * lines are identically distributed in size, so each category's share of revenue equals its
- * weight in expectation, and a drifting department simply carries a heavier drug weight.
+ * Revenue lines. An outpatient bill's total is split into a few lines whose categories follow
+ * the group's mix; an inpatient statement (住院费用清单) is itemised, one line per category sized
+ * by the mix. Either way each category's share of revenue equals its weight in expectation, and
+ * a drifting department simply carries a heavier drug weight. Itemising the large inpatient
+ * bills and drawing outpatient categories by systematic sampling (one random offset per bill,
+ * lines evenly spaced over the cumulative weights) keeps a department's weekly drug share within
+ * a few points, as a real department's is, so that a drift of ten points stands out.
  */
 import { CHARGE_CATEGORIES, chargeWeights, type ChargeCategory } from './catalogue.ts';
 import type { Channel } from './org.ts';
@@ -14,6 +18,7 @@ export interface Bill {
   readonly orgUnit: string;
   readonly channel: Channel;
   readonly total: number;
+  /** Number of lines; ignored for an itemised bill (one line per category). */
   readonly lines: number;
   readonly insuranceShare: number;
   readonly patient: string;
@@ -21,6 +26,8 @@ export interface Bill {
   readonly stayId?: string;
   /** Every line in this category (a consultation fee, a prescription) instead of the mix. */
   readonly category?: ChargeCategory;
+  /** One line per category, sized by the mix (an inpatient statement). */
+  readonly itemised?: boolean;
 }
 
 export function money(value: number): number {
@@ -33,18 +40,43 @@ export function drugMultiplier(ctx: SimContext, orgUnit: string, atMs: number): 
   return drift ? 1 + (drift.magnitude - 1) * drift.progress : 1;
 }
 
+/** The index whose cumulative-weight interval holds `position` (a fraction in [0, 1)). */
+export function systematicIndex(weights: readonly number[], position: number): number {
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  let r = (position - Math.floor(position)) * total;
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i] ?? 0;
+    if (r < 0) return i;
+  }
+  return weights.length - 1;
+}
+
+/** Category and amount of each line of a bill. */
+function billLines(ctx: SimContext, bill: Bill, weights: readonly number[]): { category: ChargeCategory; amount: number }[] {
+  const { rng } = ctx;
+  if (bill.itemised === true) {
+    const total = weights.reduce((sum, w) => sum + w, 0);
+    return CHARGE_CATEGORIES.map((category, i) => ({ category, amount: (bill.total * (weights[i] ?? 0)) / total * rng.logNormal(1, 0.25) }));
+  }
+  const offset = rng.next();
+  return Array.from({ length: bill.lines }, (_, i) => ({
+    category: bill.category ?? CHARGE_CATEGORIES[systematicIndex(weights, (offset + i) / bill.lines)] ?? 'other',
+    amount: (bill.total / bill.lines) * rng.logNormal(1, 0.35),
+  }));
+}
+
 export function emitBill(ctx: SimContext, bill: Bill): void {
   const { rng } = ctx;
   const weights = chargeWeights(drugMultiplier(ctx, bill.orgUnit, bill.atMs));
   const payer = rng.chance(bill.insuranceShare) ? 'insurance' : 'self';
-  for (let i = 0; i < bill.lines; i++) {
+  for (const line of billLines(ctx, bill, weights)) {
     const at = bill.atMs + rng.uniform(1, 20) * MINUTE_MS;
     ctx.emit(at, bill.source, {
       type: 'charge',
       orgUnit: bill.orgUnit,
       patient: bill.patient,
-      amount: money((bill.total / bill.lines) * rng.logNormal(1, 0.35)),
-      category: bill.category ?? CHARGE_CATEGORIES[rng.weightedIndex(weights)] ?? 'other',
+      amount: money(line.amount),
+      category: line.category,
       payer,
       channel: bill.channel,
       department: bill.orgUnit,

@@ -70,7 +70,7 @@ const INDICATOR_HINT: Readonly<Record<IncidentKind, string>> = {
   abandon_spike: 'call_abandon_rate',
   delivery_late: 'delivery_on_time_rate',
   drug_share_drift: 'drug_revenue_share',
-  expense_overrun: 'budget_deviation_rate',
+  expense_overrun: 'budget_actual',
 };
 
 function describe(spec: IncidentSpec, magnitude: number): string {

@@ -116,8 +116,9 @@ function outpatientPrescription(
 ): void {
   const { rng } = ctx;
   const { items, amount } = prescriptionLines(rng, pickItems(rng, 0.01));
+  // Offline prescriptions are reviewed before dispensing (前置审方) unless a review lapse is injected.
   const lapse = ctx.incidents.active('review_lapse', dept.code, endedAt);
-  const reviewed = !rng.chance(lapse?.magnitude ?? 0.003);
+  const reviewed = !rng.chance(lapse?.magnitude ?? 0);
   const reviewedAt = endedAt + rng.logNormal(4, 0.5) * MINUTE_MS;
   const dispensedAt = (reviewed ? reviewedAt : endedAt) + rng.uniform(5, 25) * MINUTE_MS;
   const age = ageYears(patient, endedAt);

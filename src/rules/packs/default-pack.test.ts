@@ -16,17 +16,18 @@ describe('default rule pack', () => {
 
   it('uses the agreed indicator codes', () => {
     const indicators = new Set(pack.flatMap((r) => ('indicator' in r ? [r.indicator] : [])));
-    for (const code of ['outpatient_visits', 'avg_wait_after_appointment', 'drug_revenue_share', 'call_abandon_rate', 'delivery_on_time_rate', 'pharmacist_review_rate', 'budget_deviation_rate']) {
+    for (const code of ['outpatient_visits', 'avg_wait_after_appointment', 'drug_revenue_share', 'call_abandon_rate', 'delivery_on_time_rate', 'pharmacist_review_rate', 'budget_actual']) {
       expect(indicators.has(code), code).toBe(true);
     }
   });
 
   const budgets = (actuals: readonly number[]) => monthly(actuals, actuals.map((): PointExtra => ({ target: 100 })));
   it.each<[string, ReturnType<typeof monthly>, string]>([
-    ['budget_month_deviation', monthly([0.55]), 'breach'],
-    ['budget_month_deviation', monthly([-0.49]), 'ok'],
-    ['budget_3m_avg_deviation', monthly([0.25, 0.2, 0.21]), 'breach'],
-    ['budget_3m_avg_deviation', monthly([0.6, 0, 0]), 'ok'],
+    ['budget_month_deviation', budgets([155]), 'breach'],
+    ['budget_month_deviation', budgets([45]), 'breach'],
+    ['budget_month_deviation', budgets([51]), 'ok'],
+    ['budget_3m_avg_deviation', budgets([125, 120, 121]), 'breach'],
+    ['budget_3m_avg_deviation', budgets([140, 90, 85]), 'ok'],
     ['budget_half_year_cumulative', budgets([125, 120, 118, 121, 122, 124]), 'breach'],
     ['budget_half_year_cumulative', budgets([150, 100, 100, 100, 100, 100]), 'ok'],
     ['drug_share_mom_rise', monthly([30, 33]), 'breach'],

@@ -6,10 +6,13 @@ import { dataQualityRules, type PackScope } from './compliance-pack.ts';
  * the §8 budget warnings, source silence and an anomaly rule. Bounds are typical starting points for
  * a tertiary hospital, meant to be tuned, in the indicator's own unit: rates of the library are
  * percentages (factor 100), so 10 means 10 % and a difference of 2 means two percentage points.
- * The budget rules ship disabled: their indicators come with the budget module (a later capability).
+ * The budget rules (§8) judge one indicator, `budget_actual` (the spending of a unit in a month),
+ * against its target, the budget line: deviation rate = (actual − budget) / budget. They ship
+ * disabled: the indicator and the budget lines come with the budget module (a later capability) or
+ * are entered by hand (the demo defines the indicator and enters its budgets as targets).
  */
 function labelsOf(enabled: boolean): Readonly<Record<string, string>> {
-  return enabled ? { pack: 'default' } : { pack: 'default', needs: 'budget module (预算模块): enable once budgets are loaded' };
+  return enabled ? { pack: 'default' } : { pack: 'default', needs: 'budget module (预算模块): indicator budget_actual with the budget lines as its targets; enable once budgets are loaded' };
 }
 
 function base(scope: PackScope, code: string, nameZh: string, nameEn: string, severity: 1 | 2 | 3 | 4, category: string, messageZh: string, messageEn: string, enabled = true) {
@@ -40,7 +43,8 @@ export function defaultRulePack(scope: PackScope): readonly RuleDefinition[] {
       evaluateOpenPeriod: true, forMinutes: 30, hysteresis: { recoveryBound: 25 },
     },
     {
-      ...base(scope, 'drug_share_mom_rise', '药占比环比上升', 'Drug revenue share up month on month', 3, 'pharmacy', '{{orgUnitName}} {{period}} 药占比环比上升 {{value}}（上月 {{baseline}}）', '{{orgUnitName}} {{period}}: drug revenue share up {{value}} on the previous month ({{baseline}})'),
+      // Category money, as its indicator's: 药占比 is a revenue-structure measure, watched with the other money indicators.
+      ...base(scope, 'drug_share_mom_rise', '药占比环比上升', 'Drug revenue share up month on month', 3, 'money', '{{orgUnitName}} {{period}} 药占比环比上升 {{value}}（上月 {{baseline}}）', '{{orgUnitName}} {{period}}: drug revenue share up {{value}} on the previous month ({{baseline}})'),
       kind: 'change', indicator: 'drug_revenue_share', grain: 'month', compareTo: 'previous', measure: 'difference', direction: 'rise', bound: 2,
     },
     {
@@ -59,11 +63,12 @@ export function defaultRulePack(scope: PackScope): readonly RuleDefinition[] {
     },
     {
       ...base(scope, 'budget_month_deviation', '月度预算偏差≥50%', 'Monthly budget deviation ≥ 50%', 3, 'budget', '{{orgUnitName}} {{period}} 预算偏差率 {{value}}', '{{orgUnitName}} {{period}}: budget deviation rate {{value}}', false),
-      kind: 'threshold', indicator: 'budget_deviation_rate', grain: 'month', op: '>=', bound: 0.5, absolute: true,
+      kind: 'target_deviation', indicator: 'budget_actual', grain: 'month', measure: 'rate', direction: 'either', bound: 0.5,
     },
     {
+      // The three months' deviation taken over their sums (equal to the mean of the monthly rates when the monthly budgets are equal).
       ...base(scope, 'budget_3m_avg_deviation', '连续三月平均预算偏差≥20%', '3-month average budget deviation ≥ 20%', 3, 'budget', '{{orgUnitName}} 截至 {{period}} 三个月平均预算偏差率 {{value}}', '{{orgUnitName}} three months to {{period}}: average budget deviation {{value}}', false),
-      kind: 'window', indicator: 'budget_deviation_rate', grain: 'month', aggregate: 'avg', periods: 3, op: '>=', bound: 0.2, absolute: true,
+      kind: 'window', indicator: 'budget_actual', grain: 'month', aggregate: 'cumulative_deviation', periods: 3, op: '>=', bound: 0.2, absolute: true,
     },
     {
       // Cumulative deviation needs the amounts, not the monthly rates: value = actual, target = budget.
