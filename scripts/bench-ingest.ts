@@ -1,27 +1,41 @@
 /**
- * Ingest throughput benchmark. Starts the server (test/support/ingest-server.ts: the serve entry
- * plus the ingest module and a seeded source) as a child process, drives it over loopback HTTP with
- * several concurrent clients sending NDJSON batches of 1,000 events for a fixed time, then in the
- * same database loads the same number of rows into a bare table (no keys, no indexes) with COPY as
- * the raw bulk-load reference. PGlite: COPY FROM '/dev/blob' after the server has stopped (PGlite is
- * one process). PostgreSQL: pg-copy-streams is not installed, so the reference is one
- * `INSERT … SELECT FROM unnest(text[] …)` per 10,000 rows (what COPY would do, minus the protocol).
- * PostgreSQL runs when DATABASE_URL is set, else on a throwaway server from
- * scripts/throwaway-postgres.sh when that works. No commit consumers are wired (roll-ups excluded).
+ * Ingest throughput benchmark. Starts the server (scripts/bench-ingest-server.ts: what `yunjian
+ * serve` runs, on the simulated hospital group, with the indicator library and the default rule
+ * packs installed) as a child process and drives it over loopback HTTP with several concurrent
+ * clients, each posting NDJSON batches of 1,000 simulator events (src/simulator: the demo group's
+ * sources and event mix over the last days, each batch to its own source's token) for a fixed
+ * time. Then, in the same database, the rows the server stored (the `event` table's columns,
+ * attributes as JSON) are loaded again with COPY into a bare table (no keys, no indexes): the
+ * physical reference. PostgreSQL: `COPY … FROM STDIN` (pg-copy-streams). PGlite: `COPY … FROM
+ * '/dev/blob'` once the server has stopped (PGlite is one process).
  *
- *   node bin/run-ts.mjs scripts/bench-ingest.ts [--seconds 10] [--clients 4] [--backend pglite|postgres|both]
+ * PostgreSQL runs when DATABASE_URL is set (in a database of its own, dropped afterwards), else on
+ * a throwaway server from scripts/throwaway-postgres.sh when that works. `--bare` also measures the
+ * server without the library and rule packs installed (the ingest path alone).
  *
- * The last line is one JSON object: {"postgres":{eventsPerSec,copyPerSec,ratio,peakRssMb},"pglite":{…}}.
+ *   node bin/run-ts.mjs scripts/bench-ingest.ts [--seconds 10] [--clients 4] [--backend pglite|postgres|both] [--bare] [--cpu-prof DIR]
+ *
+ * Peak RSS is the server's high-water mark during the load (reset when the load starts); the
+ * server's CPU time per 1,000 events and the load average are printed too, as the machine may be shared.
+ *
+ * The last line is one JSON object: {"postgres":{eventsPerSec,copyPerSec,ratio,peakRssMb},"pglite":{…}};
+ * eventsPerSec is the library-active figure.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { PGlite } from '@electric-sql/pglite';
+import { generateEvents, toNdjsonLine } from '../src/simulator/index.ts';
 
-interface Figures { eventsPerSec: number; copyPerSec: number; ratio: number; peakRssMb: number; events: number; batches: number; rejectedOr503: number }
+interface Load { events: number; duplicates: number; rejected: number; batches: number; refused: number; seconds: number; idleRssMb: number; startupPeakMb: number; peakRssMb: number; cpuMs: number }
+interface Figures { eventsPerSec: number; copyPerSec: number; ratio: number; peakRssMb: number; idleRssMb: number; events: number; batches: number; rejected: number; refused503: number; bare?: { eventsPerSec: number; peakRssMb: number } }
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,7 +45,12 @@ function arg(name: string, fallback: string): string {
 const SECONDS = Number(arg('seconds', '10'));
 const CLIENTS = Number(arg('clients', '4'));
 const BACKEND = arg('backend', 'both');
+const BARE = process.argv.includes('--bare');
+const CPU_PROF = arg('cpu-prof', '');
 const BATCH = 1000;
+/** Simulated history sent: the last DAYS days at SCALE × the demo volume (≈ 470,000 events). */
+const DAYS = 7;
+const SCALE = 10;
 const say = (line: string) => { process.stdout.write(`${line}\n`); };
 
 async function freePort(): Promise<number> {
@@ -45,11 +64,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(dataDir: string, databaseUrl: string | undefined): Promise<{ url: string; proc: ChildProcess }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, YUNJIAN_DATA: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'silent', YUNJIAN_BODY_LIMIT_MB: '64' };
+async function startServer(dataDir: string, databaseUrl: string | undefined, library: boolean): Promise<{ url: string; proc: ChildProcess }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, YUNJIAN_DATA: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'silent', BENCH_LIBRARY: library ? 'on' : 'off',
+  };
   if (databaseUrl === undefined) delete env.DATABASE_URL;
   else env.DATABASE_URL = databaseUrl;
-  const proc = spawn(process.execPath, ['bin/run-ts.mjs', 'test/support/ingest-server.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const profile = CPU_PROF === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF];
+  const proc = spawn(process.execPath, [...profile, 'bin/run-ts.mjs', 'scripts/bench-ingest-server.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout?.on('data', (d: Buffer) => {
@@ -62,10 +84,11 @@ async function startServer(dataDir: string, databaseUrl: string | undefined): Pr
   return { url, proc };
 }
 
-/** Peak resident set size of a process (Linux VmHWM), in MiB. */
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? '0');
+/** Resident set size of a process from /proc (VmRSS now, or VmHWM: the peak), in MiB. */
+function rssMb(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
+  if (pid === undefined) return 0;
+  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? '0');
   return Math.round(kb / 1024);
 }
 
@@ -76,145 +99,200 @@ async function stop(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-const OCCURRED = '2026-11-23T08:00:00+08:00';
+interface Batch { readonly source: string; readonly lines: readonly string[] }
 
-function ndjsonBatch(prefix: string): string {
-  const lines: string[] = [];
-  for (let i = 0; i < BATCH; i++) {
-    lines.push(`{"id":"${prefix}-${i}","type":"charge","orgUnit":"GROUP","occurredAt":"${OCCURRED}","patient":"P${i % 997}","attributes":{"amount":${(i % 500) + 0.5},"category":"lab","payer":"insurance"}}`);
+/** The simulated group's events of the last DAYS days, in batches of up to 1,000 per source, in send order. */
+function simulatedBatches(): Batch[] {
+  const now = Date.now();
+  const open = new Map<string, string[]>();
+  const batches: Batch[] = [];
+  for (const record of generateEvents({ seed: 1, from: new Date(now - DAYS * 86_400_000), to: new Date(now), scale: SCALE })) {
+    const lines = open.get(record.source) ?? [];
+    open.set(record.source, lines);
+    lines.push(toNdjsonLine(record));
+    if (lines.length === BATCH) {
+      batches.push({ source: record.source, lines });
+      open.set(record.source, []);
+    }
   }
-  return lines.join('\n');
+  for (const [source, lines] of open) if (lines.length > 0) batches.push({ source, lines });
+  return batches;
 }
 
-async function drive(url: string, token: string): Promise<{ events: number; batches: number; failed: number; seconds: number }> {
-  const until = Date.now() + SECONDS * 1000;
+/** Round k > 0 sends the history again under new event ids, so every record is new to the server. */
+function bodyOf(batch: Batch, round: number): string {
+  if (round === 0) return batch.lines.join('');
+  return batch.lines.map((l) => l.replace(/^\{"id":"([^"]*)"/, `{"id":"$1~r${String(round)}"`)).join('');
+}
+
+/** CPU time (user + system) a process has used, in ms (clock ticks are 10 ms on Linux). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function drive(url: string, tokens: Record<string, string>, batches: readonly Batch[], pid: number | undefined): Promise<Load> {
+  const idleRssMb = rssMb(pid, 'VmRSS');
+  const startupPeakMb = rssMb(pid, 'VmHWM');
+  // The peak under load, not the start-up's (migrations, catalogue install): reset the high-water mark.
+  if (pid !== undefined) writeFileSync(`/proc/${String(pid)}/clear_refs`, '5');
+  const cpuBefore = cpuMs(pid);
   const started = Date.now();
-  let events = 0;
-  let batches = 0;
-  let failed = 0;
-  let seq = 0;
-  await Promise.all(Array.from({ length: CLIENTS }, async (_, client) => {
+  const until = started + SECONDS * 1000;
+  const load = { events: 0, duplicates: 0, rejected: 0, batches: 0, refused: 0 };
+  let next = 0;
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
     while (Date.now() < until) {
-      const body = ndjsonBatch(`b${client}-${seq++}`);
-      const res = await fetch(`${url}/api/ingest/events`, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' } });
-      const report = (await res.json()) as { accepted?: number };
-      if (res.status === 200) {
-        events += report.accepted ?? 0;
-        batches++;
-      } else failed++;
+      const seq = next++;
+      const batch = batches[seq % batches.length];
+      if (batch === undefined) return;
+      const body = bodyOf(batch, Math.floor(seq / batches.length));
+      for (;;) {
+        const res = await fetch(`${url}/api/ingest/events`, {
+          method: 'POST', body, headers: { authorization: `Bearer ${tokens[batch.source] ?? ''}`, 'content-type': 'application/x-ndjson' },
+        });
+        const report = (await res.json()) as { accepted?: number; duplicates?: number; rejected?: number; conflicts?: number; code?: string };
+        if (res.status === 200) {
+          load.events += report.accepted ?? 0;
+          load.duplicates += report.duplicates ?? 0;
+          load.rejected += (report.rejected ?? 0) + (report.conflicts ?? 0);
+          load.batches++;
+          break;
+        }
+        if (res.status !== 503) throw new Error(`ingest answered ${String(res.status)} ${JSON.stringify(report)}`);
+        load.refused++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     }
   }));
-  return { events, batches, failed, seconds: (Date.now() - started) / 1000 };
+  return { ...load, seconds: (Date.now() - started) / 1000, idleRssMb, startupPeakMb, peakRssMb: rssMb(pid, 'VmHWM'), cpuMs: cpuMs(pid) - cpuBefore };
 }
 
-/** The same rows as the ingested events, as text columns (source_id … content_hash). */
-function rows(n: number): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < n; i++) {
-    out.push(['1', `copy-${i}`, 'charge', '1', '1', '2026-11-23T00:00:00Z', '2026-11-23T00:00:01Z', 'p_AAAAAAAAAAAAAAAAAAAAAA',
-      `{"amount":${(i % 500) + 0.5},"category":"lab","payer":"insurance"}`, 'a'.repeat(64)]);
-  }
-  return out;
-}
-
-const BARE = `CREATE TABLE bench_copy (source_id bigint, event_id text, type text, schema_version integer, org_unit_id bigint,
+/** The stored events' columns as COPY text: exactly what the server wrote, minus the identity. */
+const EXPORT = 'SELECT source_id, event_id, type, schema_version, org_unit_id, occurred_at, received_at, patient, attributes, content_hash FROM event';
+const BARE_TABLE = `CREATE TABLE bench_copy (source_id bigint, event_id text, type text, schema_version integer, org_unit_id bigint,
   occurred_at timestamptz, received_at timestamptz, patient text, attributes jsonb, content_hash text)`;
 
-async function copyPglite(dir: string, n: number): Promise<number> {
+async function copyPglite(dir: string): Promise<{ rows: number; perSec: number }> {
   const db = await PGlite.create({ dataDir: dir });
   try {
-    await db.exec(`DROP TABLE IF EXISTS bench_copy; ${BARE}`);
-    const tsv = rows(n).map((r) => r.join('\t')).join('\n');
+    await db.exec(`DROP TABLE IF EXISTS bench_copy; ${BARE_TABLE}`);
+    const out = await db.query(`COPY (${EXPORT}) TO '/dev/blob'`);
+    if (out.blob === undefined) throw new Error('COPY TO /dev/blob returned no data');
     const started = performance.now();
-    await db.query(`COPY bench_copy FROM '/dev/blob'`, [], { blob: new Blob([tsv]) });
+    const loaded = await db.query(`COPY bench_copy FROM '/dev/blob'`, [], { blob: out.blob });
     const seconds = (performance.now() - started) / 1000;
+    const rows = loaded.affectedRows ?? 0;
     await db.exec('DROP TABLE bench_copy');
-    return n / seconds;
+    return { rows, perSec: rows / seconds };
   } finally {
     await db.close();
   }
 }
 
-async function copyPostgres(url: string, n: number): Promise<number> {
+async function copyPostgres(url: string): Promise<{ rows: number; perSec: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`DROP TABLE IF EXISTS bench_copy; ${BARE}`);
-    const all = rows(n);
+    await client.query(`DROP TABLE IF EXISTS bench_copy; ${BARE_TABLE}`);
+    const chunks: Buffer[] = [];
+    await pipeline(client.query(copyTo(`COPY (${EXPORT}) TO STDOUT`)), new Writable({
+      write(chunk: Buffer, _enc, done) { chunks.push(chunk); done(); },
+    }));
     const started = performance.now();
-    for (let i = 0; i < all.length; i += 10_000) {
-      const chunk = all.slice(i, i + 10_000);
-      const cols = Array.from({ length: 10 }, (_, c) => chunk.map((r) => r[c]));
-      await client.query(
-        `INSERT INTO bench_copy SELECT a::bigint, b, c, d::int, e::bigint, f::timestamptz, g::timestamptz, h, j::jsonb, k
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS u(a, b, c, d, e, f, g, h, j, k)`,
-        cols,
-      );
-    }
+    const sink = client.query(copyFrom('COPY bench_copy FROM STDIN'));
+    await pipeline(Readable.from(chunks), sink);
     const seconds = (performance.now() - started) / 1000;
     await client.query('DROP TABLE bench_copy');
-    return n / seconds;
+    return { rows: sink.rowCount, perSec: sink.rowCount / seconds };
   } finally {
     await client.end();
   }
 }
 
-async function run(backend: 'pglite' | 'postgres', databaseUrl: string | undefined): Promise<Figures> {
+async function runOnce(backend: 'pglite' | 'postgres', databaseUrl: string | undefined, library: boolean, batches: readonly Batch[], copy: boolean) {
   const dataDir = mkdtempSync(join(tmpdir(), `yj-bench-${backend}-`));
   try {
-    const { url, proc } = await startServer(dataDir, databaseUrl);
-    const token = readFileSync(join(dataDir, 'source.token'), 'utf8').trim();
-    say(`${backend}: server at ${url}, ${CLIENTS} clients × NDJSON batches of ${BATCH} for ${SECONDS} s …`);
-    const load = await drive(url, token);
-    const peak = proc.pid === undefined ? 0 : peakRssMb(proc.pid);
-    await stop(proc);
-    const eventsPerSec = load.events / load.seconds;
-    const n = Math.max(load.events, BATCH);
-    const copyPerSec = backend === 'pglite' ? await copyPglite(join(dataDir, 'pg'), n) : await copyPostgres(databaseUrl ?? '', n);
-    const f = { eventsPerSec: Math.round(eventsPerSec), copyPerSec: Math.round(copyPerSec), ratio: Math.round((eventsPerSec / copyPerSec) * 100) / 100, peakRssMb: peak, events: load.events, batches: load.batches, rejectedOr503: load.failed };
-    say(`${backend}: ingest ${f.eventsPerSec} events/s (${f.batches} batches, ${f.rejectedOr503} refused), bulk-load reference ${f.copyPerSec} rows/s, ratio ${f.ratio}, server peak RSS ${f.peakRssMb} MiB`);
-    return f;
+    const { url, proc } = await startServer(dataDir, databaseUrl, library);
+    const tokens = JSON.parse(readFileSync(join(dataDir, 'bench-sources.json'), 'utf8')) as Record<string, string>;
+    const label = `${backend} (${library ? 'library active' : 'bare'})`;
+    say(`${label}: server at ${url}, ${String(CLIENTS)} clients × NDJSON batches of ${String(BATCH)} for ${String(SECONDS)} s …`);
+    let load: Load;
+    try {
+      load = await drive(url, tokens, batches, proc.pid);
+    } finally {
+      await stop(proc);
+    }
+    const eventsPerSec = Math.round(load.events / load.seconds);
+    say(`${label}: ingest ${String(eventsPerSec)} events/s (${String(load.batches)} batches, ${String(load.rejected)} rejected or conflicting records, ${String(load.refused)} × 503), server RSS idle ${String(load.idleRssMb)} MiB, peak under load ${String(load.peakRssMb)} MiB (start-up peak ${String(load.startupPeakMb)} MiB), server CPU ${String(Math.round(load.cpuMs / Math.max(1, load.events / 1000)))} ms per 1,000 events, load average ${loadavg()[0]?.toFixed(1) ?? '?'}`);
+    const reference = copy ? (backend === 'pglite' ? await copyPglite(join(dataDir, 'pg')) : await copyPostgres(databaseUrl ?? '')) : undefined;
+    if (reference) say(`${backend}: COPY of the same ${String(reference.rows)} stored rows into a bare table: ${String(Math.round(reference.perSec))} rows/s`);
+    return { load, eventsPerSec, reference };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-async function withPostgres<T>(work: (url: string) => Promise<T>): Promise<T | undefined> {
+async function run(backend: 'pglite' | 'postgres', databaseUrl: () => Promise<string | undefined>, batches: readonly Batch[]): Promise<Figures> {
+  let bare: Figures['bare'];
+  if (BARE) {
+    const r = await runOnce(backend, await databaseUrl(), false, batches, false);
+    bare = { eventsPerSec: r.eventsPerSec, peakRssMb: r.load.peakRssMb };
+  }
+  const { load, eventsPerSec, reference } = await runOnce(backend, await databaseUrl(), true, batches, true);
+  const copyPerSec = Math.round(reference?.perSec ?? 0);
+  const f: Figures = {
+    eventsPerSec, copyPerSec, ratio: Math.round((eventsPerSec / copyPerSec) * 100) / 100, peakRssMb: load.peakRssMb, idleRssMb: load.idleRssMb,
+    events: load.events, batches: load.batches, rejected: load.rejected, refused503: load.refused, ...(bare ? { bare } : {}),
+  };
+  say(`${backend}: library active ${String(f.eventsPerSec)} events/s vs COPY ${String(f.copyPerSec)} rows/s → ratio ${String(f.ratio)}; server peak RSS ${String(f.peakRssMb)} MiB`);
+  return f;
+}
+
+/** A fresh database per run on the given server (dropped at the end), or a throwaway server. */
+async function withPostgres<T>(work: (fresh: () => Promise<string>) => Promise<T>): Promise<T | undefined> {
   const given = process.env.DATABASE_URL;
-  if (given !== undefined && given !== '') {
-    // A database of its own on the given server, dropped afterwards.
-    const name = `yj_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: given });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(given);
-    url.pathname = `/${name}`;
+  let server: string;
+  let dir: string | undefined;
+  if (given !== undefined && given !== '') server = given;
+  else {
+    dir = mkdtempSync(join(tmpdir(), 'yj-bench-pg-'));
     try {
-      return await work(url.toString());
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      server = execFileSync('bash', ['scripts/throwaway-postgres.sh', 'start', dir], { encoding: 'utf8' }).trim();
+    } catch {
+      say('postgres: skipped (no DATABASE_URL and scripts/throwaway-postgres.sh could not start a server)');
+      return undefined;
     }
   }
-  const dir = mkdtempSync(join(tmpdir(), 'yj-bench-pg-'));
-  let url: string;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  const made: string[] = [];
+  const fresh = async () => {
+    const name = `yj_bench_${String(process.pid)}_${String(made.length)}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    made.push(name);
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
   try {
-    url = execFileSync('bash', ['scripts/throwaway-postgres.sh', 'start', dir], { encoding: 'utf8' }).trim();
-  } catch {
-    say('postgres: skipped (no DATABASE_URL and scripts/throwaway-postgres.sh could not start a server)');
-    return undefined;
-  }
-  try {
-    return await work(url);
+    return await work(fresh);
   } finally {
-    execFileSync('bash', ['scripts/throwaway-postgres.sh', 'stop', dir]);
+    for (const name of made) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    if (dir !== undefined) execFileSync('bash', ['scripts/throwaway-postgres.sh', 'stop', dir]);
   }
 }
 
+say(`generating ${String(DAYS)} days of the simulated group at scale ${String(SCALE)} …`);
+const batches = simulatedBatches();
+say(`${String(batches.reduce((n, b) => n + b.lines.length, 0))} events in ${String(batches.length)} batches`);
 const result: { postgres?: Figures; pglite?: Figures } = {};
 if (BACKEND === 'both' || BACKEND === 'postgres') {
-  const f = await withPostgres((url) => run('postgres', url));
+  const f = await withPostgres((fresh) => run('postgres', fresh, batches));
   if (f) result.postgres = f;
 }
-if (BACKEND === 'both' || BACKEND === 'pglite') result.pglite = await run('pglite', undefined);
+if (BACKEND === 'both' || BACKEND === 'pglite') result.pglite = await run('pglite', () => Promise.resolve(undefined), batches);
 say(JSON.stringify(result));

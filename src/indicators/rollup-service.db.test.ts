@@ -105,6 +105,18 @@ describe(`indicator roll-ups on ${testBackend}`, () => {
     expect(r.rows[0]?.distinct_keys).toEqual(['p1', 'p2', 'p3']);
   });
 
+  it('loses no distinct key when concurrent batches merge the same rows', async () => {
+    const { orgs } = services();
+    const a = await orgs.require('A');
+    const batches = Array.from({ length: 6 }, (_, b) => Array.from({ length: 5 }, (_, i) => visit(a, `2026-11-23T0${String(i)}:00:00Z`, {}, `p${String(b)}-${String(i)}`)));
+    await Promise.all(batches.map((events) => ingest(events)));
+    const r = await t.db.query<{ grain: string; count: number; distinct_keys: string[] }>(
+      "SELECT grain, count, distinct_keys FROM indicator_rollup WHERE indicator = 'outpatient_patients' AND org_unit_id = $1 AND grain IN ('day', 'year') ORDER BY grain", [a.id],
+    );
+    const expected = batches.flat().map((e) => e.patient).sort();
+    expect(r.rows.map((row) => [row.grain, row.distinct_keys])).toEqual([['day', expected], ['year', expected]]);
+  });
+
   it('updates a past bucket when a late event arrives', async () => {
     const { orgs } = services();
     const a = await orgs.require('A');

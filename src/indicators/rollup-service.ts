@@ -4,12 +4,13 @@ import type { Db, Queryable } from '../store/index.ts';
 import { needsMergeableState, reportingTimeZone, type IndicatorCatalog } from './catalog-service.ts';
 import type { IndicatorDefinition, RatioTerm } from './definition.ts';
 import {
-  deleteRollups, eventPage, listManualValues, lockRollupsExclusive, lockRollupsShared, lockSketches, readMergeableState, upsertRollups,
+  deleteRollups, eventPage, listManualValues, lockRollupsExclusive, lockRollupsShared, readMergeableState,
   type EventRow, type RollupKey, type RollupRow,
 } from './indicator-repo.ts';
 import { EMPTY_ACCUMULATOR, contributionsOf, manualContributionsOf, mergeAccumulators, type Accumulator, type Contribution, type ManualEntry } from './rollup.ts';
+import { lockMergeableRows, mergeKeyText, upsertRollupRows } from './rollup-repo.ts';
 import type { IndicatorEvent } from './rows.ts';
-import { parseSketch } from './sketch.ts';
+import { parseSketch, type Sketch, type SketchBin } from './sketch.ts';
 
 /**
  * Keeps `indicator_rollup` equal to a fold of the contributions of every stored event and manual
@@ -19,31 +20,96 @@ import { parseSketch } from './sketch.ts';
  * taken exclusively by a rebuild keeps the two from interleaving.
  */
 
-/** In-memory sum of a batch's contributions, keyed by roll-up row. */
+/** Sketch bins and distinct keys of one batch row, collected unsorted and sorted once at the end. */
+interface PendingState {
+  zeros: number;
+  readonly positive: Map<number, number>;
+  readonly negative: Map<number, number>;
+  hasSketch: boolean;
+  distinct: Set<string> | null;
+}
+
+interface BatchEntry {
+  readonly key: RollupKey;
+  /** Summed in place while the batch is filled. */
+  count: number;
+  sum: number;
+  numerator: number;
+  denominator: number;
+  state: PendingState | null;
+}
+
+function addBins(target: Map<number, number>, bins: readonly SketchBin[]): void {
+  for (const [index, count] of bins) target.set(index, (target.get(index) ?? 0) + count);
+}
+
+const sortedBins = (bins: ReadonlyMap<number, number>): SketchBin[] => [...bins].sort((a, b) => a[0] - b[0]);
+
+/**
+ * In-memory sum of a batch's contributions, keyed by roll-up row. Hot in ingest (every event ×
+ * matching definition × grain), so rows are found through a map per (indicator, org unit) keyed by
+ * grain and epoch ms, additive columns are summed in place, and sketch bins and distinct keys are
+ * gathered in maps and sets and sorted once in `entries()` (merging sorted arrays per event made a
+ * month's distinct patients quadratic).
+ */
 export class RollupBatch {
-  private readonly rows = new Map<string, { key: RollupKey; acc: Accumulator }>();
+  private readonly rows = new Map<string, Map<string, BatchEntry>>();
+  private count = 0;
 
   add(indicator: string, orgUnitId: number, contributions: readonly Contribution[], sign: 1 | -1 = 1): void {
+    const seriesKey = `${indicator}|${String(orgUnitId)}`;
+    let series = this.rows.get(seriesKey);
+    if (series === undefined) {
+      series = new Map();
+      this.rows.set(seriesKey, series);
+    }
     for (const c of contributions) {
-      const key = `${indicator}|${String(orgUnitId)}|${c.grain}|${String(c.bucketStart.getTime())}`;
-      const acc = sign === 1 ? c.accumulator : negate(c.accumulator);
-      const prior = this.rows.get(key);
-      this.rows.set(key, { key: { indicator, orgUnitId, grain: c.grain, bucketStart: c.bucketStart }, acc: prior ? mergeAccumulators(prior.acc, acc) : acc });
+      const key = `${c.grain}${String(c.bucketStart.getTime())}`;
+      let entry = series.get(key);
+      if (entry === undefined) {
+        entry = { key: { indicator, orgUnitId, grain: c.grain, bucketStart: c.bucketStart }, count: 0, sum: 0, numerator: 0, denominator: 0, state: null };
+        series.set(key, entry);
+        this.count++;
+      }
+      const a = c.accumulator;
+      entry.count += sign * a.count;
+      entry.sum += sign * a.sum;
+      entry.numerator += sign * a.numerator;
+      entry.denominator += sign * a.denominator;
+      // Manual values (the only negative contributions) carry no sketch or distinct keys.
+      if (sign === 1 && (a.sketch !== null || a.distinct !== null)) {
+        entry.state ??= { zeros: 0, positive: new Map(), negative: new Map(), hasSketch: false, distinct: null };
+        const st = entry.state;
+        if (a.sketch !== null) {
+          st.hasSketch = true;
+          st.zeros += a.sketch.zeros;
+          addBins(st.positive, a.sketch.positive);
+          addBins(st.negative, a.sketch.negative);
+        }
+        if (a.distinct !== null) {
+          st.distinct ??= new Set();
+          for (const k of a.distinct) st.distinct.add(k);
+        }
+      }
     }
   }
 
   get size(): number {
-    return this.rows.size;
+    return this.count;
   }
 
   entries(): readonly { key: RollupKey; acc: Accumulator }[] {
-    return [...this.rows.values()];
+    const out: { key: RollupKey; acc: Accumulator }[] = [];
+    for (const series of this.rows.values()) {
+      for (const e of series.values()) {
+        const st = e.state;
+        const sketch: Sketch | null = st?.hasSketch === true ? { zeros: st.zeros, positive: sortedBins(st.positive), negative: sortedBins(st.negative) } : null;
+        const distinct = st?.distinct ? [...st.distinct].sort() : null;
+        out.push({ key: e.key, acc: { count: e.count, sum: e.sum, numerator: e.numerator, denominator: e.denominator, sketch, distinct } });
+      }
+    }
+    return out;
   }
-}
-
-/** Manual values can be replaced, so their old contribution is taken back; only additive columns are involved. */
-function negate(acc: Accumulator): Accumulator {
-  return { count: -acc.count, sum: -acc.sum, numerator: -acc.numerator, denominator: -acc.denominator, sketch: null, distinct: null };
 }
 
 function toIndicatorEvent(e: Pick<StoredEvent, 'eventId' | 'type' | 'occurredAt' | 'patient' | 'orgUnitCode' | 'attributes'>): IndicatorEvent {
@@ -51,53 +117,81 @@ function toIndicatorEvent(e: Pick<StoredEvent, 'eventId' | 'type' | 'occurredAt'
 }
 
 /**
- * Writes a batch: one multi-row upsert; rows of percentile and distinct measures first merge their
- * JSON state with the stored one under the sketch lock.
+ * Writes a batch: one multi-row upsert, rows in key order (concurrent batches touching the same
+ * rows lock them in the same order). Rows of percentile and distinct measures first merge their
+ * JSON state with the stored one, under a lock per row (rollup-repo.ts).
  */
 export async function writeRollupBatch(tx: Queryable, batch: RollupBatch, definitions: readonly IndicatorDefinition[]): Promise<void> {
   if (batch.size === 0) return;
   const byCode = new Map(definitions.map((d) => [d.code, d]));
-  const entries = batch.entries();
+  const entries = batch.entries().map((e) => ({ ...e, id: mergeKeyText(e.key) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const mergeable = entries.filter(({ key, acc }) => {
     const d = byCode.get(key.indicator);
     return d !== undefined && (acc.sketch !== null || acc.distinct !== null) && (needsMergeableState(d).sketch || needsMergeableState(d).distinct);
   });
   const stored = new Map<string, Accumulator>();
   if (mergeable.length > 0) {
-    await lockSketches(tx);
+    await lockMergeableRows(tx, mergeable.map((m) => m.key));
     for (const s of await readMergeableState(tx, mergeable.map((m) => m.key))) {
-      const key = `${s.indicator}|${String(s.orgUnitId)}|${s.grain}|${String(s.bucketStart.getTime())}`;
       const sketch = s.sketch === null ? null : parseSketch(s.sketch);
       const distinct = Array.isArray(s.distinct) ? (s.distinct as string[]) : null;
-      stored.set(key, { ...EMPTY_ACCUMULATOR, sketch, distinct });
+      stored.set(mergeKeyText(s), { ...EMPTY_ACCUMULATOR, sketch, distinct });
     }
   }
-  const rows: RollupRow[] = entries.map(({ key, acc }) => {
-    const id = `${key.indicator}|${String(key.orgUnitId)}|${key.grain}|${String(key.bucketStart.getTime())}`;
+  const rows: RollupRow[] = entries.map(({ key, acc, id }) => {
     const prior = stored.get(id);
     const merged = prior ? mergeAccumulators(prior, { ...EMPTY_ACCUMULATOR, sketch: acc.sketch, distinct: acc.distinct }) : acc;
     return {
       ...key, count: acc.count, sum: acc.sum, numerator: acc.numerator, denominator: acc.denominator, sketch: merged.sketch, distinct: merged.distinct,
     };
   });
-  await upsertRollups(tx, rows);
+  await upsertRollupRows(tx, rows);
 }
 
-/** Adds the contributions of events to a batch; `keep` drops contributions outside a rebuilt range. */
-function addEvents(
+/** The definitions computed from each event type, in definition order (an event matches no other). */
+function definitionsByEventType(definitions: readonly IndicatorDefinition[]): ReadonlyMap<string, readonly IndicatorDefinition[]> {
+  const out = new Map<string, IndicatorDefinition[]>();
+  for (const d of definitions) {
+    for (const type of eventTypesOf([d])) {
+      const list = out.get(type) ?? [];
+      list.push(d);
+      out.set(type, list);
+    }
+  }
+  return out;
+}
+
+/**
+ * Adds the contributions of events to a batch; `keep` drops contributions outside a rebuilt range.
+ * Events are first summed per hour, then each hour row is added once at every grain: an hour lies
+ * wholly inside one period of each coarser grain (local days start on a local hour) and merging is
+ * exact and associative, so the result equals adding each event at every grain, for a sixth of the
+ * bucketing work per event.
+ */
+export function addEvents(
   batch: RollupBatch,
   definitions: readonly IndicatorDefinition[],
   events: readonly { orgUnitId: number; event: IndicatorEvent }[],
   timeZone: string,
   keep: (c: Contribution) => boolean = () => true,
 ): void {
+  const byType = definitionsByEventType(definitions);
+  const hourly = new RollupBatch();
   for (const { orgUnitId, event } of events) {
-    for (const d of definitions) {
-      const contributions = contributionsOf(d, event, timeZone);
-      if (contributions.length > 0) batch.add(d.code, orgUnitId, contributions.filter(keep));
+    for (const d of byType.get(event.type) ?? []) {
+      const contributions = contributionsOf(d, event, timeZone, HOUR_ONLY);
+      if (contributions.length > 0) hourly.add(d.code, orgUnitId, contributions);
     }
   }
+  for (const { key, acc } of hourly.entries()) {
+    const contributions = GRAINS.map((grain): Contribution => ({
+      grain, bucketStart: grain === 'hour' ? key.bucketStart : bucketStart(key.bucketStart, grain, timeZone), accumulator: acc,
+    }));
+    batch.add(key.indicator, key.orgUnitId, contributions.filter(keep));
+  }
 }
+
+const HOUR_ONLY: readonly Grain[] = ['hour'];
 
 /** Adds (or with sign −1 takes back) a manual value's contributions to every definition reading it. */
 export function addManualEntry(batch: RollupBatch, definitions: readonly IndicatorDefinition[], orgUnitId: number, entry: ManualEntry, timeZone: string, sign: 1 | -1 = 1, keep: (c: Contribution) => boolean = () => true): void {

@@ -131,12 +131,22 @@ export function contributionKey(grain: Grain, start: Date): string {
   return `${grain}@${start.toISOString()}`;
 }
 
+/**
+ * Places timed contributions in the bucket of each grain, merging those sharing a bucket. Hot in
+ * ingest (every event × matching definition), so the common case of one timed contribution skips
+ * the merge map, and the map is keyed by grain and epoch ms rather than a formatted date.
+ */
 function bucketize(timed: Timed, timeZone: string, grains: readonly Grain[]): readonly Contribution[] {
+  if (timed.length === 0) return [];
+  const [only] = timed;
+  if (timed.length === 1 && only !== undefined) {
+    return grains.map((grain) => ({ grain, bucketStart: bucketStart(only.at, grain, timeZone), accumulator: only.accumulator }));
+  }
   const byKey = new Map<string, Contribution>();
   for (const { at, accumulator } of timed) {
     for (const grain of grains) {
       const start = bucketStart(at, grain, timeZone);
-      const key = contributionKey(grain, start);
+      const key = `${grain}${String(start.getTime())}`;
       const prior = byKey.get(key);
       byKey.set(key, { grain, bucketStart: start, accumulator: prior ? mergeAccumulators(prior.accumulator, accumulator) : accumulator });
     }

@@ -92,24 +92,36 @@ export function storableText(s: string): string {
   return s.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
 }
 
-const isStorable = (s: string): boolean => !s.includes('\u0000') && storableText(s) === s;
+// NUL is what PostgreSQL text cannot hold; the rest are lone surrogates.
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** One regex test, no copy: this runs on every string of every event. */
+const isStorable = (s: string): boolean => !UNSTORABLE.test(s);
 
 /** PostgreSQL text cannot hold NUL and jsonb refuses lone surrogates: such values are rejected, not crashed on. */
 export function findUnstorableString(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return isStorable(value) ? undefined : path;
+  const hit = unstorableSuffix(value);
+  return hit === undefined ? undefined : `${path}${hit}`;
+}
+
+/** The JSON pointer below `value` of its first unstorable string; built only on a hit (this runs on every event). */
+function unstorableSuffix(value: unknown): string | undefined {
+  if (typeof value === 'string') return isStorable(value) ? undefined : '';
+  if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const hit = findUnstorableString(v, `${path}/${i}`);
-      if (hit !== undefined) return hit;
+    for (let i = 0; i < value.length; i++) {
+      const hit = unstorableSuffix(value[i]);
+      if (hit !== undefined) return `/${String(i)}${hit}`;
     }
     return undefined;
   }
-  if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) {
-      if (!isStorable(k)) return `${path}/${storableText(k)}`;
-      const hit = findUnstorableString(v, `${path}/${k}`);
-      if (hit !== undefined) return hit;
-    }
+  const record = value as Record<string, unknown>;
+  for (const k in record) {
+    if (!Object.hasOwn(record, k)) continue;
+    if (!isStorable(k)) return `/${storableText(k)}`;
+    const hit = unstorableSuffix(record[k]);
+    if (hit !== undefined) return `/${k}${hit}`;
   }
   return undefined;
 }
@@ -183,9 +195,11 @@ export function createBatchCommitter(deps: { db: Db; consumers: readonly IngestC
       const stored = await storedHashes(tx, source.id, rows.filter((r) => !inserted.has(r.eventId)).map((r) => r.eventId));
       const preparedAt = new Map(prepared.map((p) => [p.at, p]));
       const outcomes = candidates.map((c, at) => outcomeOf(c, preparedAt.get(at), rejectedEarly.get(at), first, inserted, stored));
-      await writeSideTables(tx, source, candidates, outcomes, preparedAt, receivedAt, options);
       const storedEvents = storedEventsOf(source, prepared, inserted, receivedAt);
       for (const consumer of consumers) await consumer.inTransaction?.(tx, storedEvents);
+      // Last: every batch of a source updates the same hourly counter rows, so they are locked
+      // for as short a time as possible (only until the commit right after).
+      await writeSideTables(tx, source, candidates, outcomes, preparedAt, receivedAt, options);
       return { outcomes, storedEvents };
     }));
 

@@ -17,19 +17,24 @@ export interface EventRow {
   readonly contentHash: string;
 }
 
-/** Inserts the rows that are new; returns database id by event id for those inserted. */
+/**
+ * Inserts the rows that are new; returns database id by event id for those inserted. The
+ * attributes travel as one JSON array (their JSON texts joined, no per-element escaping as a text[]
+ * would need), zipped with the other columns by ROWS FROM.
+ */
 export async function insertEvents(tx: Queryable, sourceId: number, receivedAt: Date, rows: readonly EventRow[]): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
   const r = await tx.query<{ id: number; event_id: string }>(
     `INSERT INTO event (source_id, event_id, type, schema_version, org_unit_id, occurred_at, received_at, patient, attributes, content_hash)
-     SELECT $1, u.e, u.t, u.v, u.o, u.oc::timestamptz, $2, u.p, u.a::jsonb, u.h
-       FROM unnest($3::text[], $4::text[], $5::int[], $6::int8[], $7::text[], $8::text[], $9::text[], $10::text[]) AS u(e, t, v, o, oc, p, a, h)
+     SELECT $1, u.e, u.t, u.v, u.o, u.oc::timestamptz, $2, u.p, u.a, u.h
+       FROM ROWS FROM (unnest($3::text[]), unnest($4::text[]), unnest($5::int[]), unnest($6::int8[]), unnest($7::text[]), unnest($8::text[]),
+                       jsonb_array_elements($9::jsonb), unnest($10::text[])) AS u(e, t, v, o, oc, p, a, h)
      ON CONFLICT (source_id, event_id) DO NOTHING
      RETURNING id, event_id`,
     [
       sourceId, receivedAt,
       rows.map((x) => x.eventId), rows.map((x) => x.type), rows.map((x) => x.schemaVersion), rows.map((x) => x.orgUnitId),
-      rows.map((x) => x.occurredAt), rows.map((x) => x.patient), rows.map((x) => x.attributes), rows.map((x) => x.contentHash),
+      rows.map((x) => x.occurredAt), rows.map((x) => x.patient), `[${rows.map((x) => x.attributes).join(',')}]`, rows.map((x) => x.contentHash),
     ],
   );
   return new Map(r.rows.map((row) => [row.event_id, row.id]));
