@@ -5,8 +5,9 @@ import { createOrgsService, type OrgUnit } from '../orgs/index.ts';
 import { insertFixtureEvents, insertFixtureSource } from './event-fixture-repo.ts';
 import {
   currentDefinitions, definitionVersions, deleteRollups, eventPage, listManualValues, listTargets, saveDefinitionVersion, sumByChild, sumSeries,
-  upsertManualValue, upsertRollups, upsertTarget, type RollupRow,
+  upsertManualValue, upsertTarget, type RollupRow,
 } from './indicator-repo.ts';
+import { upsertRollupRows as upsertRollups } from './rollup-repo.ts';
 
 const ctx: ActionContext = { actor: { kind: 'system', id: null, name: 'test' }, now: new Date('2026-11-23T00:00:00Z') };
 const day = (d: number) => new Date(Date.UTC(2026, 10, d) - 8 * 3_600_000);

@@ -115,10 +115,6 @@ export async function lockRollupsExclusive(tx: Queryable): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_REBUILD_LOCK]);
 }
 
-export async function lockSketches(tx: Queryable): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_SKETCH_LOCK]);
-}
-
 const keyArrays = (keys: readonly RollupKey[]) => [
   keys.map((k) => k.indicator),
   keys.map((k) => k.orgUnitId),
@@ -138,37 +134,6 @@ export async function readMergeableState(tx: Queryable, keys: readonly RollupKey
   return r.rows.map((row) => ({
     indicator: row.indicator, orgUnitId: row.org_unit_id, grain: row.grain, bucketStart: row.bucket_start, sketch: row.sketch, distinct: row.distinct_keys,
   }));
-}
-
-/**
- * One multi-row upsert for a whole batch: the numeric columns add up, the JSON columns (when
- * given) replace the stored ones. Rows must have unique keys (the caller aggregates first).
- */
-export async function upsertRollups(tx: Queryable, rows: readonly RollupRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  await tx.query(
-    `INSERT INTO indicator_rollup AS t (indicator, org_unit_id, grain, bucket_start, count, sum, numerator, denominator, sketch, distinct_keys)
-     SELECT indicator, org_unit_id, grain, bucket_start, count, sum, numerator, denominator, sketch::jsonb, distinct_keys::jsonb
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[])
-         AS u(indicator, org_unit_id, grain, bucket_start, count, sum, numerator, denominator, sketch, distinct_keys)
-     ON CONFLICT (indicator, grain, bucket_start, org_unit_id) DO UPDATE SET
-       count = t.count + EXCLUDED.count,
-       sum = t.sum + EXCLUDED.sum,
-       numerator = t.numerator + EXCLUDED.numerator,
-       denominator = t.denominator + EXCLUDED.denominator,
-       sketch = COALESCE(EXCLUDED.sketch, t.sketch),
-       distinct_keys = COALESCE(EXCLUDED.distinct_keys, t.distinct_keys)`,
-    [
-      ...keyArrays(rows),
-      rows.map((r) => r.count),
-      rows.map((r) => r.sum),
-      rows.map((r) => r.numerator),
-      rows.map((r) => r.denominator),
-      rows.map((r) => json(r.sketch)),
-      rows.map((r) => json(r.distinct)),
-    ],
-  );
 }
 
 /** Deletes the roll-ups of one grain whose bucket starts in [from, to) (all indicators when null). */
