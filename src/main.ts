@@ -56,7 +56,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
   const notify = createNotifyService({ db });
   const rules = createRuleRuntime({
     db, clock, series: indicators.queries, catalog: indicators.catalog,
-    readSourceQuality: (id, from, to) => quality.readSourceQuality(id, from, to), alertConsumers: [createWorkOrderAlertConsumer()],
+    readSourceQuality: (id, from, to) => quality.readSourceQuality(id, from, to), alertConsumers: [createWorkOrderAlertConsumer()], log: logger,
   });
   const ingest = createIngestService({
     db, sources, pseudonymise: createPseudonymiser(loadPseudonymKey(config)), log: logger,

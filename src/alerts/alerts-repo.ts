@@ -291,3 +291,62 @@ export async function insertMuteWindow(tx: Queryable, name: string, definition: 
 export async function listMuteWindows(db: Queryable): Promise<{ id: number; name: string; definition: unknown }[]> {
   return (await db.query<{ id: number; name: string; definition: unknown }>('SELECT id, name, definition FROM mute_window ORDER BY id')).rows;
 }
+
+/** Status updates of many alerts (evaluations that changed no state) in one statement. */
+export async function updateAlertStatuses(tx: Queryable, items: readonly { id: number; status: AlertStatus; value: number | null }[], at: Date): Promise<void> {
+  const last = new Map(items.map((i) => [i.id, i]));
+  if (last.size === 0) return;
+  const rows = [...last.values()];
+  await tx.query(
+    `UPDATE alert a SET status = u.status, value = u.value, updated_at = $4
+       FROM unnest($1::bigint[], $2::jsonb[], $3::float8[]) AS u(id, status, value) WHERE a.id = u.id`,
+    [rows.map((r) => r.id), rows.map((r) => JSON.stringify(r.status)), rows.map((r) => r.value), at],
+  );
+}
+
+/**
+ * Saves many alerts and appends their transitions to the history in one statement, the history in
+ * the order given; returns the alert id of each fingerprint. A fingerprint may appear once.
+ */
+export async function saveAlertTransitions(tx: Queryable, items: readonly { alert: AlertWrite; history: Omit<HistoryWrite, 'alertId'> }[]): Promise<Map<string, number>> {
+  if (items.length === 0) return new Map();
+  const input = items.map(({ alert: w, history: h }, ord) => ({
+    ord, fingerprint: w.fingerprint, rule_id: w.ruleId, rule_code: w.ruleCode, org_unit_id: w.orgUnitId, series_key: w.seriesKey, period_key: w.periodKey,
+    period_start: w.periodStart?.toISOString() ?? null, severity: w.severity, category: w.category, group_key: w.groupKey, state: w.status.state, status: w.status,
+    value: w.value, bound: w.bound, message_zh: w.messageZh, message_en: w.messageEn, notify: w.notify, suppressed_by: w.suppressedBy,
+    suppressed_refs: w.suppressedRefs, last_notified_state: w.lastNotifiedState, silent_source: w.silentSource, at: w.at.toISOString(),
+    h_from: h.from, h_to: h.to, h_reason: h.reason, h_trigger: h.trigger, h_at: h.at.toISOString(), h_period_key: h.periodKey, h_closed: h.closed,
+    h_value: h.value, h_bound: h.bound, h_detail: h.detail ?? null, h_rule_version: h.ruleVersion, h_notify: h.notify, h_suppressed_by: h.suppressedBy,
+    h_suppressed_refs: h.suppressedRefs,
+  }));
+  const { rows } = await tx.query<{ id: number; fingerprint: string }>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, fingerprint text, rule_id bigint, rule_code text, org_unit_id bigint, series_key text,
+         period_key text, period_start timestamptz, severity smallint, category text, group_key text, state text, status jsonb, value float8, bound float8,
+         message_zh text, message_en text, notify boolean, suppressed_by text, suppressed_refs jsonb, last_notified_state text, silent_source text,
+         at timestamptz, h_from text, h_to text, h_reason text, h_trigger text, h_at timestamptz, h_period_key text, h_closed boolean, h_value float8,
+         h_bound float8, h_detail jsonb, h_rule_version int, h_notify boolean, h_suppressed_by text, h_suppressed_refs jsonb)
+     ), saved AS (
+       INSERT INTO alert (fingerprint, rule_id, rule_code, org_unit_id, series_key, period_key, period_start, severity, category, group_key,
+         state, status, value, bound, message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, created_at, updated_at)
+       SELECT fingerprint, rule_id, rule_code, org_unit_id, series_key, period_key, period_start, severity, category, group_key, state, status, value, bound,
+         message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, at, at FROM input ORDER BY ord
+       ON CONFLICT (fingerprint) DO UPDATE SET severity = EXCLUDED.severity, category = EXCLUDED.category, state = EXCLUDED.state,
+         status = EXCLUDED.status, value = EXCLUDED.value, bound = EXCLUDED.bound, message_zh = EXCLUDED.message_zh,
+         message_en = EXCLUDED.message_en, notify = EXCLUDED.notify, suppressed_by = EXCLUDED.suppressed_by,
+         suppressed_refs = EXCLUDED.suppressed_refs, last_notified_state = EXCLUDED.last_notified_state,
+         silent_source = EXCLUDED.silent_source, updated_at = EXCLUDED.updated_at
+       RETURNING id, fingerprint
+     ), history AS (
+       INSERT INTO alert_history (alert_id, from_state, to_state, reason, trigger, at, period_key, closed, value, bound, detail, rule_version,
+         notify, suppressed_by, suppressed_refs)
+       SELECT saved.id, i.h_from, i.h_to, i.h_reason, i.h_trigger, i.h_at, i.h_period_key, i.h_closed, i.h_value, i.h_bound, coalesce(i.h_detail, 'null'::jsonb),
+         i.h_rule_version, i.h_notify, i.h_suppressed_by, i.h_suppressed_refs
+         FROM saved JOIN input i ON i.fingerprint = saved.fingerprint ORDER BY i.ord
+       RETURNING alert_id
+     )
+     SELECT id, fingerprint FROM saved`,
+    [JSON.stringify(input)],
+  );
+  return new Map(rows.map((r) => [r.fingerprint, r.id]));
+}

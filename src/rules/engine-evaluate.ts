@@ -1,4 +1,4 @@
-import type { SeriesReader } from '../indicators/index.ts';
+import type { SeriesPoint, SeriesReader } from '../indicators/index.ts';
 import { bucketStart, isPeriodOpen, nextPeriod, periodKey, previousPeriod, type Grain } from '../shared/index.ts';
 import type { Queryable } from '../store/index.ts';
 import { createDetector, stepDetector, type DetectorConfig, type DetectorState } from './anomaly/index.ts';
@@ -9,7 +9,7 @@ import { evaluateIndicatorRule, type IndicatorRule } from './evaluate/series.ts'
 import { evaluateSourceQuality } from './evaluate/source-quality.ts';
 import { findRelatedEvents, type EngineEvent, type EngineOrg } from './engine-repo.ts';
 import type { AnomalyVerdict, RuleOutcome, SeriesPointInput } from './outcome.ts';
-import type { RuleEvent } from './predicate.ts';
+import { evaluatePredicate, relatedLookups, type RuleEvent } from './predicate.ts';
 
 /**
  * The reading half of an evaluation: gather what a rule judges (a series through the SeriesReader,
@@ -21,7 +21,7 @@ export const SERIES_KEY = 'all';
 export interface SeriesContext {
   readonly seriesReader: SeriesReader;
   readonly timeZone: string;
-  /** Points already read in this pass (rules on one indicator and grain share them). */
+  /** Points already read in this pass, by `pointsKey` (rules on one indicator and grain share them). */
   readonly memo?: Map<string, Promise<SeriesPointInput[]>>;
 }
 
@@ -31,31 +31,56 @@ function shift(start: Date, grain: Grain, periods: number, tz: string): Date {
   return t;
 }
 
-/** The points of [from, periodStart], contiguous, with a null point for every period the reader left out. */
-export async function readPoints(ctx: SeriesContext, indicator: string, grain: Grain, orgUnitId: number, from: Date, periodStart: Date, now: Date): Promise<SeriesPointInput[]> {
-  const read = await ctx.seriesReader.readSeries({ indicator, orgUnitId, grain, from, to: nextPeriod(periodStart, grain, ctx.timeZone) });
+/** The memo key of a read: one indicator, grain and org unit over [from, periodStart]. */
+export function pointsKey(indicator: string, grain: Grain, orgUnitId: number, from: Date, periodStart: Date): string {
+  return `${indicator}|${grain}|${String(orgUnitId)}|${String(from.getTime())}|${String(periodStart.getTime())}`;
+}
+
+/** The points of [from, periodStart] from what a reader returned: contiguous, a null point for every period it left out. */
+export function pointsOf(read: readonly SeriesPoint[], grain: Grain, from: Date, periodStart: Date, timeZone: string, now: Date): SeriesPointInput[] {
   const byStart = new Map(read.map((p) => [Date.parse(p.periodStart), p]));
   const out: SeriesPointInput[] = [];
-  for (let t = from; t.getTime() <= periodStart.getTime(); t = nextPeriod(t, grain, ctx.timeZone)) {
+  for (let t = from; t.getTime() <= periodStart.getTime(); t = nextPeriod(t, grain, timeZone)) {
     const p = byStart.get(t.getTime());
     out.push(p
       ? { periodStart: p.periodStart, periodKey: p.periodKey, value: p.value, closed: p.closed, target: p.target, previous: p.previous, yearAgo: p.yearAgo }
-      : { periodStart: t.toISOString(), periodKey: periodKey(t, grain, ctx.timeZone), value: null, closed: !isPeriodOpen(t, grain, ctx.timeZone, now) });
+      : { periodStart: t.toISOString(), periodKey: periodKey(t, grain, timeZone), value: null, closed: !isPeriodOpen(t, grain, timeZone, now) });
   }
   return out;
 }
 
+/** The points of [from, periodStart], contiguous, with a null point for every period the reader left out (from the pass's memo when read already). */
+export function readPoints(ctx: SeriesContext, indicator: string, grain: Grain, orgUnitId: number, from: Date, periodStart: Date, now: Date): Promise<SeriesPointInput[]> {
+  const key = pointsKey(indicator, grain, orgUnitId, from, periodStart);
+  const hit = ctx.memo?.get(key);
+  if (hit) return hit;
+  const read = ctx.seriesReader.readSeries({ indicator, orgUnitId, grain, from, to: nextPeriod(periodStart, grain, ctx.timeZone) })
+    .then((points) => pointsOf(points, grain, from, periodStart, ctx.timeZone, now));
+  ctx.memo?.set(key, read);
+  return read;
+}
+
+/** How many periods before the judged one a series rule reads. */
+export function historyOf(rule: IndicatorRule): number {
+  return rule.kind === 'consecutive' || rule.kind === 'window' ? rule.periods - 1 : 0;
+}
+
+/** The first period a series rule reads when judging the period starting at `start`. */
+export function readFrom(rule: IndicatorRule, start: Date, timeZone: string): Date {
+  return shift(start, rule.grain, historyOf(rule), timeZone);
+}
+
 export async function judgeIndicator(ctx: SeriesContext, rule: IndicatorRule, org: EngineOrg, periodStart: Date, now: Date): Promise<RuleOutcome> {
-  const history = rule.kind === 'consecutive' || rule.kind === 'window' ? rule.periods - 1 : 0;
-  const key = `${rule.indicator}|${rule.grain}|${String(org.id)}|${String(history)}|${String(periodStart.getTime())}`;
-  let read = ctx.memo?.get(key);
-  if (!read) {
-    const start = bucketStart(periodStart, rule.grain, ctx.timeZone);
-    read = readPoints(ctx, rule.indicator, rule.grain, org.id, shift(start, rule.grain, history, ctx.timeZone), start, now);
-    ctx.memo?.set(key, read);
-  }
-  const points = await read;
+  const start = bucketStart(periodStart, rule.grain, ctx.timeZone);
+  const points = await readPoints(ctx, rule.indicator, rule.grain, org.id, readFrom(rule, start, ctx.timeZone), start, now);
   return evaluateIndicatorRule(rule, { orgUnit: org.code, seriesKey: SERIES_KEY, points }, now);
+}
+
+/** Where an anomaly judgement starts reading: after the last period the detector learned, or a window of history for a new one. */
+export function anomalyReadFrom(rule: AnomalyRule, start: Date, stored: { readonly state: DetectorState; readonly lastPeriodStart: Date } | null, config: Partial<DetectorConfig>, timeZone: string): Date | null {
+  if (stored && stored.lastPeriodStart.getTime() >= start.getTime()) return null;
+  const windowSize = (stored?.state ?? createDetector(config)).config.windowSize;
+  return stored ? nextPeriod(stored.lastPeriodStart, rule.grain, timeZone) : shift(start, rule.grain, windowSize, timeZone);
 }
 
 export interface AnomalyJudgement {
@@ -79,9 +104,9 @@ export async function judgeAnomaly(
   now: Date,
 ): Promise<AnomalyJudgement | null> {
   const start = bucketStart(periodStart, rule.grain, ctx.timeZone);
-  if (stored && stored.lastPeriodStart.getTime() >= start.getTime()) return null;
+  const seedFrom = anomalyReadFrom(rule, start, stored, config, ctx.timeZone);
+  if (seedFrom === null) return null;
   let state = stored?.state ?? createDetector(config);
-  const seedFrom = stored ? nextPeriod(stored.lastPeriodStart, rule.grain, ctx.timeZone) : shift(start, rule.grain, state.config.windowSize, ctx.timeZone);
   const points = await readPoints(ctx, rule.indicator, rule.grain, org.id, seedFrom, start, now);
   const last = points.at(-1);
   let verdict: AnomalyVerdict | null = null;
@@ -102,6 +127,19 @@ export function toRuleEvent(e: EngineEvent): RuleEvent {
   return { id: String(e.id), type: e.type, orgUnit: e.orgUnitCode, occurredAt: e.occurredAt.toISOString(), patient: e.patient, sourceId: String(e.sourceId), attributes: e.attributes };
 }
 
+/**
+ * Whether a compliance rule is about an event at all: of one of its types, and matching its
+ * `match` when that needs no related events. Most events of a busy type are not (an offline
+ * prescription for an online-only check): they are left out before anything is read or built,
+ * as their outcome would be 'skipped', which changes no alert.
+ */
+export function eventApplies(rule: ComplianceRule, event: EngineEvent, now: Date): boolean {
+  if (!rule.eventTypes.includes(event.type)) return false;
+  if (rule.match === undefined || relatedLookups(rule.match).length > 0) return true;
+  return evaluatePredicate(rule.match, toRuleEvent(event), [], now) !== false;
+}
+
+/** Judges one event; related events are looked up (index-backed, by patient and type) only for the clauses that need them. */
 export async function judgeEvent(db: Queryable, rule: ComplianceRule, event: EngineEvent, now: Date): Promise<RuleOutcome> {
   const subject = toRuleEvent(event);
   const related: RuleEvent[] = [];

@@ -10,7 +10,7 @@ import type { EngineOrg } from './engine-repo.ts';
 import { pathIds } from './engine-touch.ts';
 import type { RuleOutcome } from './outcome.ts';
 import { renderOutcomeMessage } from './render.ts';
-import { upsertRecheck } from './rules-repo.ts';
+import { upsertRechecks, writeDetectorStates } from './rules-repo.ts';
 
 /**
  * Stores rule outcomes as alerts: each outcome steps its alert through `nextAlertState`; a
@@ -84,19 +84,90 @@ function toInhibitable(row: alertsRepo.InhibitorRow): InhibitableAlert {
   };
 }
 
-/** What several rules recorded in one transaction share: their alerts read under lock at once, and the inhibitor candidates. */
+/** A transition decided and waiting to be written (with the event its consumers are told, less the alert id). */
+interface PendingTransition {
+  readonly alert: alertsRepo.AlertWrite;
+  readonly history: Omit<alertsRepo.HistoryWrite, 'alertId'>;
+  readonly event: Omit<AlertTransitionEvent, 'alertId'>;
+}
+
+/**
+ * What the rules recorded in one transaction share: their alerts read under lock at once, the
+ * inhibitor candidates, and the writes decided so far, which `flushRecording` stores in a few
+ * multi-row statements (re-checks, status updates, alerts with their history, detector states)
+ * before the transition consumers are told, in order.
+ */
 export interface SharedRecording {
   readonly alerts: ReadonlyMap<string, alertsRepo.AlertRow>;
   readonly inhibitors: InhibitorCandidates;
+  /** Every transition stored so far, in order (what the recording tells `onCommitted` after the commit). */
+  readonly committed: AlertTransitionEvent[];
+  readonly pending: {
+    rechecks: Parameters<typeof upsertRechecks>[1][number][];
+    statuses: { id: number; status: AlertStatus; value: number | null }[];
+    transitions: PendingTransition[];
+    detectors: Parameters<typeof writeDetectorStates>[1][number][];
+    /** Fingerprints with a write pending: a second outcome of one of them flushes first. */
+    fingerprints: Set<string>;
+  };
 }
 
 /** Locks the alerts of every judged outcome of every rule in one query. */
 export async function prepareRecording(tx: Queryable, judged: readonly JudgedOutcome[]): Promise<SharedRecording> {
   const fps = judged.map((j) => alertFingerprint(alertIdentity(j.outcome)));
   const alerts = new Map((await alertsRepo.findAlertsByFingerprints(tx, fps, true)).map((a) => [a.fingerprint, a]));
-  return { alerts, inhibitors: inhibitorCandidates(tx, judged.flatMap((j) => pathIds(j.org.path).slice(0, -1))) };
+  return {
+    alerts, inhibitors: inhibitorCandidates(tx, judged.flatMap((j) => pathIds(j.org.path).slice(0, -1))), committed: [],
+    pending: { rechecks: [], statuses: [], transitions: [], detectors: [], fingerprints: new Set() },
+  };
 }
 
+/** Writes what the recording decided so far and tells the consumers of its transitions; returns those transitions. */
+export async function flushRecording(tx: Queryable, deps: RecorderDeps, shared: SharedRecording, now: Date): Promise<AlertTransitionEvent[]> {
+  const p = shared.pending;
+  await upsertRechecks(tx, p.rechecks);
+  await alertsRepo.updateAlertStatuses(tx, p.statuses, now);
+  const ids = await alertsRepo.saveAlertTransitions(tx, p.transitions.map((t) => ({ alert: t.alert, history: t.history })));
+  await writeDetectorStates(tx, p.detectors);
+  const events: AlertTransitionEvent[] = [];
+  for (const t of p.transitions) {
+    const alertId = ids.get(t.event.fingerprint);
+    if (alertId === undefined) throw new Error(`alert ${t.event.fingerprint} was not saved`);
+    const event: AlertTransitionEvent = { ...t.event, alertId };
+    for (const consumer of deps.consumers) await consumer.onTransition(tx, event);
+    events.push(event);
+  }
+  shared.committed.push(...events);
+  // Later outcomes of these alerts step from what was just stored.
+  const alerts = shared.alerts as Map<string, alertsRepo.AlertRow>;
+  for (const t of p.transitions) {
+    const prev = alerts.get(t.alert.fingerprint);
+    const id = ids.get(t.alert.fingerprint) ?? 0;
+    alerts.set(t.alert.fingerprint, { ...(prev ?? savedRow(t.alert, id)), id, status: t.alert.status, state: t.alert.status.state, lastNotifiedState: t.alert.lastNotifiedState });
+  }
+  p.rechecks = [];
+  p.statuses = [];
+  p.transitions = [];
+  p.detectors = [];
+  p.fingerprints.clear();
+  return events;
+}
+
+/** The row of an alert first stored by this recording, as far as stepping it again needs. */
+function savedRow(w: alertsRepo.AlertWrite, id: number): alertsRepo.AlertRow {
+  return {
+    id, fingerprint: w.fingerprint, ruleId: w.ruleId, ruleCode: w.ruleCode, orgUnitId: w.orgUnitId, orgUnitCode: '', orgPath: '', seriesKey: w.seriesKey,
+    periodKey: w.periodKey, periodStart: w.periodStart, severity: w.severity as 1 | 2 | 3 | 4, category: w.category, groupKey: w.groupKey, state: w.status.state,
+    status: w.status, value: w.value, bound: w.bound, messageZh: w.messageZh, messageEn: w.messageEn, notify: w.notify, suppressedBy: w.suppressedBy,
+    suppressedRefs: w.suppressedRefs, lastNotifiedState: w.lastNotifiedState, silentSource: w.silentSource, createdAt: w.at, updatedAt: w.at,
+  };
+}
+
+/**
+ * Steps each outcome's alert and queues what must be written in `shared` (prepared by
+ * `prepareRecording`); without `shared` it prepares and flushes itself. Returns the number of
+ * transitions decided.
+ */
 export async function recordOutcomes(
   tx: Queryable,
   deps: RecorderDeps,
@@ -107,17 +178,21 @@ export async function recordOutcomes(
   shared?: SharedRecording,
 ): Promise<number> {
   const def = rule.def;
-  const fps = judged.map((j) => alertFingerprint(alertIdentity(j.outcome)));
-  const { alerts: existing, inhibitors } = shared ?? (await prepareRecording(tx, judged));
+  const own = shared ?? (await prepareRecording(tx, judged));
+  const { alerts: existing, inhibitors, pending } = own;
   let transitions = 0;
-  for (const [i, j] of judged.entries()) {
-    const fp = fps[i] ?? '';
+  for (const j of judged) {
+    const fp = alertFingerprint(alertIdentity(j.outcome));
+    if (pending.fingerprints.has(fp)) await flushRecording(tx, deps, own, now);
+    if (j.detector) {
+      pending.detectors.push({ ruleId: rule.id, orgUnitId: j.org.id, seriesKey: j.outcome.seriesKey, state: j.detector.state, lastPeriodStart: j.detector.periodStart });
+    }
     const prevRow = existing.get(fp) ?? null;
     const step = nextAlertState(prevRow?.status ?? null, j.outcome, def, now, { trigger: j.trigger === 'late_data' ? 'late_data' : 'evaluation' });
     for (const effect of step.effects) {
       if (effect.type !== 'recheck') continue;
       const subject = j.outcome.seriesKey.startsWith('event:') ? j.outcome.seriesKey : `series:${String(j.org.id)}:${j.outcome.seriesKey}:${j.outcome.periodKey}`;
-      await upsertRecheck(tx, {
+      pending.rechecks.push({
         ruleId: rule.id, subject, kind: subject.startsWith('event:') ? 'event' : 'series',
         eventId: subject.startsWith('event:') ? Number(subject.slice('event:'.length)) : null,
         orgUnitId: j.org.id, periodStart: j.outcome.periodStart === null ? null : new Date(j.outcome.periodStart), dueAt: new Date(effect.at),
@@ -127,10 +202,14 @@ export async function recordOutcomes(
     if (next === null) continue;
     const t = step.transition;
     if (t === undefined) {
-      if (prevRow && materiallyChanged(prevRow.status, next)) await alertsRepo.updateAlertStatus(tx, prevRow.id, next, j.outcome.value, now);
+      if (prevRow && materiallyChanged(prevRow.status, next)) {
+        pending.statuses.push({ id: prevRow.id, status: next, value: j.outcome.value });
+        pending.fingerprints.add(fp);
+      }
       continue;
     }
     transitions += 1;
+    pending.fingerprints.add(fp);
     const orgPath = pathIds(j.org.path).map(String);
     const silentSource = t.to === 'firing' ? (j.silentSource ?? null) : null;
     const decision = await decide(inhibitors, deps, inputs, {
@@ -143,24 +222,27 @@ export async function recordOutcomes(
     const messageEn = renderOutcomeMessage(def, j.outcome, 'en', names);
     const group = groupKey({ ruleCode: def.code, orgPath });
     const suppressedRefs = decision.by ?? [];
-    const alertId = await alertsRepo.saveAlertTransition(tx, {
-      fingerprint: fp, ruleId: rule.id, ruleCode: def.code, orgUnitId: j.org.id, seriesKey: j.outcome.seriesKey, periodKey: j.outcome.periodKey,
-      periodStart: j.outcome.periodStart === null ? null : new Date(j.outcome.periodStart), severity: def.severity, category: def.category,
-      groupKey: group, status: next, value: j.outcome.value, bound: j.outcome.bound, messageZh, messageEn, notify: decision.notify,
-      suppressedBy: decision.suppressedBy ?? null, suppressedRefs, lastNotifiedState: decision.notify ? t.to : (prevRow?.lastNotifiedState ?? null),
-      silentSource, at: now,
-    }, {
-      from: t.from === 'none' ? null : t.from, to: t.to, reason: t.reason, trigger: j.trigger, at: now, periodKey: t.periodKey, closed: t.closed,
-      value: t.value, bound: t.bound, detail: t.detail, ruleVersion: def.version, notify: decision.notify, suppressedBy: decision.suppressedBy ?? null, suppressedRefs,
+    pending.transitions.push({
+      alert: {
+        fingerprint: fp, ruleId: rule.id, ruleCode: def.code, orgUnitId: j.org.id, seriesKey: j.outcome.seriesKey, periodKey: j.outcome.periodKey,
+        periodStart: j.outcome.periodStart === null ? null : new Date(j.outcome.periodStart), severity: def.severity, category: def.category,
+        groupKey: group, status: next, value: j.outcome.value, bound: j.outcome.bound, messageZh, messageEn, notify: decision.notify,
+        suppressedBy: decision.suppressedBy ?? null, suppressedRefs, lastNotifiedState: decision.notify ? t.to : (prevRow?.lastNotifiedState ?? null),
+        silentSource, at: now,
+      },
+      history: {
+        from: t.from === 'none' ? null : t.from, to: t.to, reason: t.reason, trigger: j.trigger, at: now, periodKey: t.periodKey, closed: t.closed,
+        value: t.value, bound: t.bound, detail: t.detail, ruleVersion: def.version, notify: decision.notify, suppressedBy: decision.suppressedBy ?? null, suppressedRefs,
+      },
+      event: {
+        fingerprint: fp, ruleCode: def.code, ruleNameZh: def.nameZh, ruleNameEn: def.nameEn, category: def.category, severity: def.severity,
+        orgUnitId: j.org.id, orgUnitCode: j.org.code, groupKey: group, from: t.from === 'none' ? null : t.from, to: t.to, reason: t.reason, at: now,
+        periodKey: t.periodKey, value: t.value, bound: t.bound, messageZh, messageEn, notify: decision.notify,
+      },
     });
     inhibitors.update({ fingerprint: fp, ruleCode: def.code, category: def.category, state: t.to, orgPath, orgLevel: j.org.kind, ...(silentSource !== null ? { silentSourceId: silentSource } : {}) });
-    const event: AlertTransitionEvent = {
-      alertId, fingerprint: fp, ruleCode: def.code, ruleNameZh: def.nameZh, ruleNameEn: def.nameEn, category: def.category, severity: def.severity,
-      orgUnitId: j.org.id, orgUnitCode: j.org.code, groupKey: group, from: t.from === 'none' ? null : t.from, to: t.to, reason: t.reason, at: now,
-      periodKey: t.periodKey, value: t.value, bound: t.bound, messageZh, messageEn, notify: decision.notify,
-    };
-    for (const consumer of deps.consumers) await consumer.onTransition(tx, event);
   }
+  if (!shared) await flushRecording(tx, deps, own, now);
   return transitions;
 }
 

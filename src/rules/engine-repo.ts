@@ -85,3 +85,32 @@ export async function listEventsInRange(db: Queryable, q: { types: readonly stri
   );
   return rows;
 }
+
+/**
+ * The durable side of the engine's queue (rule_evaluation_queue): a row per ingest commit, written
+ * in the commit's transaction, deleted once evaluated, so a restart evaluates what a crash left.
+ */
+export async function enqueueEvaluation(tx: Queryable, eventIds: readonly number[], at: Date): Promise<void> {
+  if (eventIds.length === 0) return;
+  await tx.query('INSERT INTO rule_evaluation_queue (event_ids, committed_at) VALUES ($1::bigint[], $2)', [eventIds, at]);
+}
+
+/** Forgets the queued commits whose first event is one of `firstEventIds` (they have been evaluated). */
+export async function dequeueEvaluations(db: Queryable, firstEventIds: readonly number[]): Promise<void> {
+  if (firstEventIds.length === 0) return;
+  await db.query('DELETE FROM rule_evaluation_queue WHERE event_ids[1] = ANY($1::bigint[])', [firstEventIds]);
+}
+
+/** Commits queued before `before` and still not evaluated (oldest first). */
+export async function listQueuedEvaluations(db: Queryable, before: Date, limit: number): Promise<{ id: number; eventIds: number[] }[]> {
+  const { rows } = await db.query<{ id: number; eventIds: (number | string)[] }>(
+    'SELECT id, event_ids AS "eventIds" FROM rule_evaluation_queue WHERE committed_at < $1 ORDER BY id LIMIT $2',
+    [before, limit],
+  );
+  return rows.map((r) => ({ id: r.id, eventIds: r.eventIds.map(Number) }));
+}
+
+export async function deleteQueuedEvaluations(db: Queryable, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query('DELETE FROM rule_evaluation_queue WHERE id = ANY($1::bigint[])', [ids]);
+}

@@ -13,12 +13,17 @@ import type { RecheckRow } from './rules-repo.ts';
  * compliance window closing, a `for` or keep-firing duration ending), the final judgement of
  * periods that closed since the last run (which is where "no data" shows), and source silence.
  * Idempotent: a period is judged once per rule (rule.judged_through), a re-run changes nothing.
+ * Each run first waits for the commits already handed to the engine, then evaluates queued commits
+ * no pass took: at the process's first run all of them (left by a crash before they were
+ * evaluated), later those queued longer than `recoverAfterMs` (a pass that failed).
  */
 export interface RuleSchedulerDeps {
   readonly engine: RuleEngine;
   readonly everyMs?: number;
   /** Closed periods judged per rule and run when the scheduler was away (older ones are left alone). */
   readonly maxCatchUpPeriods?: number;
+  /** How long a queued commit may wait before a run evaluates it itself (default one minute). */
+  readonly recoverAfterMs?: number;
 }
 
 const RECHECK_BATCH = 500;
@@ -29,6 +34,8 @@ export function createRuleSchedulerJob(deps: RuleSchedulerDeps): ScheduledJob {
   const { engine } = deps;
   const db = engine.deps.db;
   const maxCatchUp = deps.maxCatchUpPeriods ?? engine.catchUpPeriods;
+  const recoverAfterMs = deps.recoverAfterMs ?? 60_000;
+  let firstRun = true;
 
   /** Starts of the closed periods after `judgedThrough` (at most `maxCatchUp`, the newest). */
   function closedSince(judgedThrough: Date | null, grain: Grain, now: Date): Date[] {
@@ -113,6 +120,9 @@ export function createRuleSchedulerJob(deps: RuleSchedulerDeps): ScheduledJob {
     name: 'rule-engine',
     everyMs: deps.everyMs ?? 60_000,
     async run(now: Date): Promise<void> {
+      await engine.settled();
+      await engine.recoverQueued(firstRun ? now : new Date(now.getTime() - recoverAfterMs));
+      firstRun = false;
       const rules = await engine.activeRules();
       await runRechecks(new Map(rules.map((r) => [r.id, r])), now);
       for (const rule of rules) {

@@ -89,6 +89,11 @@ export function watchedChain(orgPath: string, scopePath: string, includeDescenda
   return includeDescendants ? chain : chain.slice(0, 1);
 }
 
+/**
+ * Rules are indexed by the event types they watch, and events that differ only in id (same type,
+ * org unit and minute) touch series rules once: a coalesced pass of thousands of events costs a
+ * lookup per event, not a comparison per event and rule.
+ */
 export function touchedBy(events: readonly TouchedEvent[], rules: readonly ActiveRule[], indicatorsOf: ReadonlyMap<string, ReadonlySet<string>>, timeZone: string): Touched {
   const series = new Map<string, SeriesWork>();
   const compliance = new Map<number, Set<number>>();
@@ -104,38 +109,49 @@ export function touchedBy(events: readonly TouchedEvent[], rules: readonly Activ
     }
     return start;
   };
+  const seriesByType = new Map<string, ActiveRule[]>();
+  const complianceByType = new Map<string, ActiveRule[]>();
+  const sourceRules: ActiveRule[] = [];
+  const add = (index: Map<string, ActiveRule[]>, type: string, rule: ActiveRule) => {
+    const list = index.get(type) ?? [];
+    list.push(rule);
+    index.set(type, list);
+  };
   for (const rule of rules) {
     const def = rule.def;
-    const include = def.scope.includeDescendants;
-    for (const e of events) {
-      switch (def.kind) {
-        case 'compliance':
-          if (def.eventTypes.includes(e.type) && inScope(e.orgPath, rule.scopePath, include)) {
-            const set = compliance.get(rule.id) ?? new Set<number>();
-            set.add(e.id);
-            compliance.set(rule.id, set);
-          }
-          break;
-        case 'source_quality': {
-          const set = sources.get(rule.id) ?? new Set<number>();
-          set.add(e.sourceId);
-          sources.set(rule.id, set);
-          break;
-        }
-        case 'threshold':
-        case 'target_deviation':
-        case 'change':
-        case 'consecutive':
-        case 'window':
-        case 'anomaly': {
-          if (indicatorsOf.get(e.type)?.has(def.indicator) !== true) break;
-          const periodStart = startOf(e.occurredAt, def.grain);
-          for (const orgUnitId of watchedChain(e.orgPath, rule.scopePath, include)) {
-            const key = `${String(rule.id)}:${String(orgUnitId)}:${String(periodStart.getTime())}`;
-            if (!series.has(key)) series.set(key, { ruleId: rule.id, orgUnitId, periodStart });
-          }
-          break;
-        }
+    if (def.kind === 'compliance') for (const type of new Set(def.eventTypes)) add(complianceByType, type, rule);
+    else if (def.kind === 'source_quality') sourceRules.push(rule);
+    else for (const [type, codes] of indicatorsOf) if (codes.has(def.indicator)) add(seriesByType, type, rule);
+  }
+  const seenSeries = new Set<string>();
+  const seenSources = new Set<number>();
+  for (const e of events) {
+    for (const rule of complianceByType.get(e.type) ?? []) {
+      if (!inScope(e.orgPath, rule.scopePath, rule.def.scope.includeDescendants)) continue;
+      const set = compliance.get(rule.id) ?? new Set<number>();
+      set.add(e.id);
+      compliance.set(rule.id, set);
+    }
+    if (!seenSources.has(e.sourceId)) {
+      seenSources.add(e.sourceId);
+      for (const rule of sourceRules) {
+        const set = sources.get(rule.id) ?? new Set<number>();
+        set.add(e.sourceId);
+        sources.set(rule.id, set);
+      }
+    }
+    const seriesRules = seriesByType.get(e.type);
+    if (seriesRules === undefined) continue;
+    const eventKey = `${e.type}|${e.orgPath}|${String(Math.floor(e.occurredAt.getTime() / 60_000))}`;
+    if (seenSeries.has(eventKey)) continue;
+    seenSeries.add(eventKey);
+    for (const rule of seriesRules) {
+      const def = rule.def;
+      if (def.kind === 'compliance' || def.kind === 'source_quality') continue;
+      const periodStart = startOf(e.occurredAt, def.grain);
+      for (const orgUnitId of watchedChain(e.orgPath, rule.scopePath, def.scope.includeDescendants)) {
+        const key = `${String(rule.id)}:${String(orgUnitId)}:${String(periodStart.getTime())}`;
+        if (!series.has(key)) series.set(key, { ruleId: rule.id, orgUnitId, periodStart });
       }
     }
   }

@@ -2,24 +2,32 @@ import { findAlertsByFingerprints } from '../alerts/alerts-repo.ts';
 import { alertFingerprint, alertIdentity, type AlertTransitionConsumer, type AlertTransitionEvent, type HolidayPredicate } from '../alerts/index.ts';
 import type { IndicatorDefinition, SeriesReader } from '../indicators/index.ts';
 import type { IngestCommitConsumer, StoredEvent } from '../ingest/stored-event.ts';
-import { bucketStart, DEFAULT_TIME_ZONE, isPeriodOpen, previousPeriod, type Clock, type Grain } from '../shared/index.ts';
+import { bucketStart, DEFAULT_TIME_ZONE, isPeriodOpen, nextPeriod, previousPeriod, type Clock, type Grain } from '../shared/index.ts';
 import type { Db, Queryable } from '../store/index.ts';
 import type { DetectorConfig, DetectorState } from './anomaly/index.ts';
 import type { SeriesPointInput } from './outcome.ts';
 import { parseRuleDefinition, type RuleDefinition } from './definition.ts';
-import { judgeAnomaly, judgeEvent, judgeIndicator, judgeSource, watchesSource, type ReadSourceQuality, type SeriesContext, type SourceRef } from './engine-evaluate.ts';
 import {
-  loadNotificationInputs, needsRecording, prepareRecording, recordOutcomes, type JudgedOutcome, type NotificationInputs, type SharedRecording, type Trigger,
+  anomalyReadFrom, eventApplies, judgeAnomaly, judgeEvent, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
+  type ReadSourceQuality, type SeriesContext, type SourceRef,
+} from './engine-evaluate.ts';
+import { createCoalescingQueue } from './engine-queue.ts';
+import type { SeriesBatchReader, SeriesBatchRequest } from './engine-series-batch.ts';
+import {
+  flushRecording, loadNotificationInputs, needsRecording, prepareRecording, recordOutcomes, type JudgedOutcome, type NotificationInputs, type Trigger,
 } from './engine-record.ts';
-import { listEventsByIds, listOrgsByIds, type EngineOrg } from './engine-repo.ts';
+import { deleteQueuedEvaluations, dequeueEvaluations, enqueueEvaluation, listEventsByIds, listOrgsByIds, listQueuedEvaluations, type EngineEvent, type EngineOrg } from './engine-repo.ts';
 import { indicatorsByEventType, inScope, touchedBy, type ActiveRule, type SeriesWork } from './engine-touch.ts';
 import * as rulesRepo from './rules-repo.ts';
 
 /**
- * The rule engine: the I/O loop around the pure evaluators. After each ingest commit it finds the
- * rules the commit touched and judges them at once; the scheduler job (engine-scheduler.ts) does
- * the time-driven part. Every rule is evaluated on its own: a rule that fails records its error
- * (last_error, last_error_at) and the others go on.
+ * The rule engine: the I/O loop around the pure evaluators. Ingest commits are queued (durably, in
+ * the commit's transaction) and evaluated by one loop right after they are acknowledged: every
+ * commit queued while a pass runs is merged into the next pass, which finds the (rule × org unit ×
+ * period) series and the events those commits touched, reads the series of the whole pass in a
+ * few queries, judges, and records what changed in one transaction. The scheduler job
+ * (engine-scheduler.ts) does the time-driven part, and evaluates queued commits a crash left. A
+ * rule that fails records its error (last_error, last_error_at) and the others go on.
  */
 export interface RuleEngineDeps {
   readonly db: Db;
@@ -41,6 +49,16 @@ export interface RuleEngineDeps {
   readonly catchUpPeriods?: number;
   /** How long data for an older closed period must stay quiet before the scheduler judges it (default one minute). */
   readonly settleMs?: number;
+  /** Reads the series of a whole pass in a few queries (the roll-ups); without it each series is read on its own. */
+  readonly seriesBatch?: SeriesBatchReader;
+  /**
+   * Whether commits are evaluated behind their acknowledgement: `afterCommit` returns at once and
+   * the next pass evaluates the commit (queued durably, so a crash loses nothing). Off (default),
+   * `afterCommit` resolves once its commit has been evaluated.
+   */
+  readonly evaluateInBackground?: boolean;
+  /** Told when a whole pass fails (storage trouble); its commits stay queued for `recoverQueued`. */
+  readonly onPassError?: (error: unknown) => void;
 }
 
 export interface LoadedRule extends ActiveRule {
@@ -57,6 +75,10 @@ export interface RuleEngine {
   judgeSeries(rule: LoadedRule, work: readonly Pick<SeriesWork, 'orgUnitId' | 'periodStart'>[], trigger: Trigger | 'auto', now: Date): Promise<readonly JudgedOutcome[]>;
   judgeSources(rule: LoadedRule, sourceIds: readonly number[] | null, periodStart: Date | null, trigger: Trigger, now: Date): Promise<readonly JudgedOutcome[]>;
   judgeEvents(rule: LoadedRule, eventIds: readonly number[], trigger: Trigger, now: Date): Promise<readonly JudgedOutcome[]>;
+  /** Resolves once every commit handed to the engine before the call has been evaluated. */
+  settled(): Promise<void>;
+  /** Evaluates commits queued before `before` that no pass has evaluated (a crash, a failed pass); returns how many. */
+  recoverQueued(before: Date): Promise<number>;
   readonly timeZone: string;
   readonly catchUpPeriods: number;
   readonly deps: RuleEngineDeps;
@@ -97,19 +119,17 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   }
 
   /** Stores judged outcomes (and learned detector states) of one rule inside `tx`; returns the transitions stored. */
-  async function recordIn(tx: Queryable, rule: LoadedRule, judged: readonly JudgedOutcome[], now: Date, notification: NotificationInputs, shared?: SharedRecording): Promise<AlertTransitionEvent[]> {
-    const committed: AlertTransitionEvent[] = [];
-    const sink = { ...recorder, consumers: [...recorder.consumers, { name: 'committed', onTransition: (_tx: Queryable, e: AlertTransitionEvent) => { committed.push(e); return Promise.resolve(); } }] };
-    if (judged.length > 0) await recordOutcomes(tx, sink, rule, judged, notification, now, shared);
-    for (const j of judged) {
-      if (j.detector) await rulesRepo.writeDetectorState(tx, rule.id, j.org.id, j.outcome.seriesKey, j.detector.state, j.detector.periodStart);
-    }
-    return committed;
+  async function recordIn(tx: Queryable, rule: LoadedRule, judged: readonly JudgedOutcome[], now: Date, notification: NotificationInputs): Promise<AlertTransitionEvent[]> {
+    if (judged.length === 0) return [];
+    const shared = await prepareRecording(tx, judged);
+    await recordOutcomes(tx, recorder, rule, judged, notification, now, shared);
+    await flushRecording(tx, recorder, shared, now);
+    return shared.committed;
   }
 
-  async function succeeded(rule: LoadedRule, committed: readonly AlertTransitionEvent[]): Promise<void> {
+  async function succeeded(rules: readonly LoadedRule[], committed: readonly AlertTransitionEvent[]): Promise<void> {
     if (committed.length > 0) deps.onCommitted?.(committed);
-    if (failing.delete(rule.id)) await rulesRepo.clearRuleError(db, rule.id);
+    for (const rule of rules) if (failing.delete(rule.id)) await rulesRepo.clearRuleError(db, rule.id);
   }
 
   /** One rule in one transaction; a failure is recorded on the rule. */
@@ -121,7 +141,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
         if (after) await after(tx);
         return events;
       });
-      await succeeded(rule, committed);
+      await succeeded([rule], committed);
       return true;
     } catch (error) {
       await recordError(rule, error, now);
@@ -130,25 +150,27 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   }
 
   /**
-   * Many rules in one transaction (their alerts locked in one query): the fast path. If any rule's
-   * recording fails, the whole transaction rolls back and each rule is recorded on its own, so a
-   * failing rule is isolated and its error recorded while the others are stored.
+   * Many rules in one transaction (their alerts locked in one query, their writes in a few
+   * multi-row statements): the fast path. If any rule's recording fails, the whole transaction
+   * rolls back and each rule is recorded on its own, so a failing rule is isolated and its error
+   * recorded while the others are stored.
    */
   async function recordMany(work: readonly { rule: LoadedRule; judged: readonly JudgedOutcome[] }[], now: Date): Promise<void> {
     if (work.length === 0) return;
     const notification = await loadNotificationInputs(db, now);
-    let done: { rule: LoadedRule; committed: AlertTransitionEvent[] }[] = [];
+    let committed: readonly AlertTransitionEvent[];
     try {
-      await db.transaction(async (tx) => {
-        done = [];
+      committed = await db.transaction(async (tx) => {
         const shared = await prepareRecording(tx, work.flatMap((w) => w.judged));
-        for (const { rule, judged } of work) done.push({ rule, committed: await recordIn(tx, rule, judged, now, notification, shared) });
+        for (const { rule, judged } of work) await recordOutcomes(tx, recorder, rule, judged, notification, now, shared);
+        await flushRecording(tx, recorder, shared, now);
+        return shared.committed;
       });
     } catch {
       for (const { rule, judged } of work) await record(rule, judged, now);
       return;
     }
-    for (const d of done) await succeeded(d.rule, d.committed);
+    await succeeded(work.map((w) => w.rule), committed);
   }
 
   async function runIsolated(rule: LoadedRule, now: Date, work: (rule: LoadedRule, now: Date) => Promise<readonly JudgedOutcome[]>, after?: (tx: Queryable) => Promise<void>): Promise<boolean> {
@@ -166,23 +188,34 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     return def.kind !== 'compliance' && def.kind !== 'source_quality';
   }
 
-  function judgeSeries(rule: LoadedRule, work: readonly Pick<SeriesWork, 'orgUnitId' | 'periodStart'>[], trigger: Trigger | 'auto', now: Date): Promise<JudgedOutcome[]> {
-    return judgeSeriesWith(ctx, rule, work, trigger, now);
+  /** Judges series of one rule (the scheduler's closed periods and re-checks), its reads batched. */
+  async function judgeSeries(rule: LoadedRule, work: readonly Pick<SeriesWork, 'orgUnitId' | 'periodStart'>[], trigger: Trigger | 'auto', now: Date): Promise<JudgedOutcome[]> {
+    if (!isSeriesRule(rule.def)) return [];
+    const planned = planSeries(rule, work, trigger, now, await orgsById(work.map((w) => w.orgUnitId)));
+    const detectors = rule.def.kind === 'anomaly'
+      ? await rulesRepo.readDetectorStates(db, planned.map((p) => ({ ruleId: rule.id, orgUnitId: p.org.id })), SERIES_KEY)
+      : new Map<string, rulesRepo.DetectorStateRow>();
+    const memo = new Map<string, Promise<SeriesPointInput[]>>();
+    await prefetch(memo, [{ rule, planned }], detectors, now);
+    return judgePlanned({ ...ctx, memo }, rule, planned, now, detectors);
   }
 
-  async function judgeSeriesWith(
-    ctx: SeriesContext,
-    rule: LoadedRule,
-    work: readonly Pick<SeriesWork, 'orgUnitId' | 'periodStart'>[],
-    trigger: Trigger | 'auto',
-    now: Date,
-    knownOrgs?: ReadonlyMap<number, EngineOrg>,
-  ): Promise<JudgedOutcome[]> {
+  /** A series judgement to make: the org unit, the period and why. */
+  interface PlannedSeries {
+    readonly org: EngineOrg;
+    readonly periodStart: Date;
+    readonly trigger: Trigger;
+  }
+
+  /**
+   * Which of `work` a rule judges now. After a commit ('auto'), open periods only for rules that
+   * ask, and a closed period only when its final verdict was already given (late data).
+   */
+  function planSeries(rule: LoadedRule, work: readonly Pick<SeriesWork, 'orgUnitId' | 'periodStart'>[], trigger: Trigger | 'auto', now: Date, orgs: ReadonlyMap<number, EngineOrg>): PlannedSeries[] {
     const def = rule.def;
     if (!isSeriesRule(def)) return [];
-    const orgs = await orgsById(work.map((w) => w.orgUnitId), knownOrgs);
     const openPeriods = new Map<string, boolean>();
-    const out: JudgedOutcome[] = [];
+    const out: PlannedSeries[] = [];
     for (const w of work) {
       const org = orgs.get(w.orgUnitId);
       if (!org) continue;
@@ -194,30 +227,86 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
       }
       let t: Trigger = trigger === 'auto' ? 'evaluation' : trigger;
       if (trigger === 'auto') {
-        // Open periods are judged only by rules that ask; a closed period after commit only when its final verdict was already given (late data).
         if (open && !def.evaluateOpenPeriod) continue;
         if (!open) {
           if (rule.judgedThrough === null || w.periodStart.getTime() > rule.judgedThrough.getTime()) continue;
           t = 'late_data';
         }
       }
+      out.push({ org, periodStart: w.periodStart, trigger: t });
+    }
+    return out;
+  }
+
+  type StoredDetector = { readonly state: DetectorState; readonly lastPeriodStart: Date } | null;
+
+  async function storedDetector(rule: LoadedRule, orgUnitId: number, known?: ReadonlyMap<string, rulesRepo.DetectorStateRow>): Promise<StoredDetector> {
+    const stored = known ? (known.get(`${String(rule.id)}:${String(orgUnitId)}`) ?? null) : await rulesRepo.readDetectorState(db, rule.id, orgUnitId, SERIES_KEY);
+    return stored ? { state: stored.state as DetectorState, lastPeriodStart: stored.lastPeriodStart } : null;
+  }
+
+  async function judgePlanned(ctx: SeriesContext, rule: LoadedRule, planned: readonly PlannedSeries[], now: Date, detectors?: ReadonlyMap<string, rulesRepo.DetectorStateRow>): Promise<JudgedOutcome[]> {
+    const def = rule.def;
+    if (!isSeriesRule(def)) return [];
+    const out: JudgedOutcome[] = [];
+    for (const p of planned) {
       if (def.kind === 'anomaly') {
-        const stored = await rulesRepo.readDetectorState(db, rule.id, org.id, 'all');
-        const storedState = stored ? { state: stored.state as DetectorState, lastPeriodStart: stored.lastPeriodStart } : null;
-        const judged = await judgeAnomaly(ctx, def, org, w.periodStart, storedState, deps.anomalyConfig ?? {}, now);
+        const judged = await judgeAnomaly(ctx, def, p.org, p.periodStart, await storedDetector(rule, p.org.id, detectors), deps.anomalyConfig ?? {}, now);
         if (judged === null) continue;
         const state = judged.state;
-        out.push({ outcome: judged.outcome, org, trigger: t, ...(state ? { detector: { state, periodStart: w.periodStart } } : {}) });
+        out.push({ outcome: judged.outcome, org: p.org, trigger: p.trigger, ...(state ? { detector: { state, periodStart: p.periodStart } } : {}) });
       } else {
-        out.push({ outcome: await judgeIndicator(ctx, def, org, w.periodStart, now), org, trigger: t });
+        out.push({ outcome: await judgeIndicator(ctx, def, p.org, p.periodStart, now), org: p.org, trigger: p.trigger });
       }
     }
     return out;
   }
 
-  async function judgeSources(rule: LoadedRule, sourceIds: readonly number[] | null, periodStart: Date | null, trigger: Trigger, now: Date): Promise<JudgedOutcome[]> {
+  /**
+   * Reads every series a pass judges in a few batched queries and leaves the points in the pass's
+   * memo, where the judgements find them. Reads the batch reader cannot answer (or all, when it
+   * fails) are left to each judgement, which reads on its own and records a failure on its rule.
+   */
+  async function prefetch(memo: Map<string, Promise<SeriesPointInput[]>>, plans: readonly { rule: LoadedRule; planned: readonly PlannedSeries[] }[], detectors: ReadonlyMap<string, rulesRepo.DetectorStateRow>, now: Date): Promise<void> {
+    const batch = deps.seriesBatch;
+    if (!batch) return;
+    const requests = new Map<string, SeriesBatchRequest & { start: Date; withYearAgo: boolean }>();
+    for (const { rule, planned } of plans) {
+      const def = rule.def;
+      if (!isSeriesRule(def)) continue;
+      for (const p of planned) {
+        const start = bucketStart(p.periodStart, def.grain, tz);
+        const from = def.kind === 'anomaly'
+          ? anomalyReadFrom(def, start, await storedDetector(rule, p.org.id, detectors), deps.anomalyConfig ?? {}, tz)
+          : readFrom(def, start, tz);
+        if (from === null) continue;
+        const key = pointsKey(def.indicator, def.grain, p.org.id, from, start);
+        const withYearAgo = def.kind === 'change' && def.compareTo === 'year_ago';
+        const known = requests.get(key);
+        if (known) known.withYearAgo ||= withYearAgo;
+        else requests.set(key, { indicator: def.indicator, grain: def.grain, orgUnitId: p.org.id, orgPath: p.org.path, from, to: nextPeriod(start, def.grain, tz), start, withYearAgo });
+      }
+    }
+    const list = [...requests];
+    let answers: Awaited<ReturnType<SeriesBatchReader['readMany']>>;
+    try {
+      answers = await batch.readMany(list.map(([, r]) => r));
+    } catch {
+      return;
+    }
+    list.forEach(([key, r], i) => {
+      const points = answers[i];
+      if (points) memo.set(key, Promise.resolve(pointsOf(points, r.grain, r.from, r.start, tz, now)));
+    });
+  }
+
+  function judgeSources(rule: LoadedRule, sourceIds: readonly number[] | null, periodStart: Date | null, trigger: Trigger, now: Date): Promise<JudgedOutcome[]> {
+    return judgeSourcesWith(deps.readSourceQuality, rule, sourceIds, periodStart, trigger, now);
+  }
+
+  async function judgeSourcesWith(read: ReadSourceQuality | undefined, rule: LoadedRule, sourceIds: readonly number[] | null, periodStart: Date | null, trigger: Trigger, now: Date): Promise<JudgedOutcome[]> {
     const def = rule.def;
-    if (def.kind !== 'source_quality' || !deps.listSources || !deps.readSourceQuality) return [];
+    if (def.kind !== 'source_quality' || !deps.listSources || !read) return [];
     const wanted = sourceIds === null ? null : new Set(sourceIds);
     const sources = (await deps.listSources()).filter((s) => wanted === null || wanted.has(s.id));
     const orgs = await orgsById(sources.map((s) => s.orgUnitId));
@@ -225,21 +314,30 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     for (const source of sources) {
       const org = orgs.get(source.orgUnitId);
       if (!org || !inScope(org.path, rule.scopePath, def.scope.includeDescendants) || !watchesSource(def, source)) continue;
-      const outcome = await judgeSource(deps.readSourceQuality, def, source, org, def.metric === 'silent_minutes' ? null : periodStart, tz, now);
+      const outcome = await judgeSource(read, def, source, org, def.metric === 'silent_minutes' ? null : periodStart, tz, now);
       out.push({ outcome, org, trigger, ...(def.metric === 'silent_minutes' ? { silentSource: source.code } : {}) });
     }
     return out;
   }
 
-  async function judgeEvents(rule: LoadedRule, eventIds: readonly number[], trigger: Trigger, now: Date): Promise<JudgedOutcome[]> {
+  function judgeEvents(rule: LoadedRule, eventIds: readonly number[], trigger: Trigger, now: Date): Promise<JudgedOutcome[]> {
+    return judgeEventsIn(rule, eventIds, trigger, now);
+  }
+
+  /** Compliance judgements of events, taken from `known` (the pass's events) when there, else read. */
+  async function judgeEventsIn(rule: LoadedRule, eventIds: readonly number[], trigger: Trigger, now: Date, known?: ReadonlyMap<number, EngineEvent>, knownOrgs?: ReadonlyMap<number, EngineOrg>): Promise<JudgedOutcome[]> {
     const def = rule.def;
     if (def.kind !== 'compliance') return [];
+    const inMemory = eventIds.flatMap((id) => { const e = known?.get(id); return e ? [e] : []; });
+    const missing = eventIds.filter((id) => known?.has(id) !== true);
+    const events = [...inMemory, ...(await listEventsByIds(db, missing))].filter((e) => eventApplies(def, e, now));
     const out: JudgedOutcome[] = [];
-    for (const event of await listEventsByIds(db, eventIds)) {
+    for (const event of events) {
       const outcome = await judgeEvent(db, def, event, now);
       out.push({ outcome, org: { id: event.orgUnitId, code: event.orgUnitCode, name: event.orgUnitCode, kind: '', path: event.orgPath }, trigger });
     }
-    const orgs = await orgsById(out.map((o) => o.org.id));
+    // Skipped outcomes (most events of a type are not what a rule is about) record nothing: their org unit is not looked up.
+    const orgs = await orgsById(out.filter((o) => o.outcome.kind !== 'skipped').map((o) => o.org.id), knownOrgs);
     return out.map((o) => ({ ...o, org: orgs.get(o.org.id) ?? o.org }));
   }
 
@@ -265,40 +363,65 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   }
 
   /**
-   * Judges every touched rule first, then reads the alerts concerned in one query and opens a
-   * recording transaction only for the rules whose outcomes change something (a transition, a
-   * re-check, a material status change), so a commit that changes nothing costs one query.
+   * Judges every rule the pass's events touched first (series read in batches), then reads the
+   * alerts concerned in one query and opens a recording transaction only for the rules whose
+   * outcomes change something (a transition, a re-check, a material status change), so a pass
+   * that changes nothing writes nothing.
    */
-  async function evaluateCommit(events: readonly StoredEvent[]): Promise<void> {
+  async function evaluateCommit(events: readonly EngineEvent[]): Promise<void> {
     const now = deps.clock.now();
     const rules = await activeRules();
     if (rules.length === 0) return;
     const touched = touchedBy(events, rules, indicatorsByEventType(await deps.indicatorDefinitions()), tz);
     const byId = new Map(rules.map((r) => [r.id, r]));
-    const reader = memoReader(deps.seriesReader);
-    const memo = new Map<string, Promise<SeriesPointInput[]>>();
-    const commitOrgs = await orgsById(touched.series.map((w) => w.orgUnitId));
-    const work: { rule: LoadedRule; judge: () => Promise<readonly JudgedOutcome[]> }[] = [];
+    const eventsById = new Map(events.map((e) => [e.id, e]));
     const series = new Map<number, SeriesWork[]>();
     const settle: SeriesWork[] = [];
     const horizons = new Map<string, number>();
     for (const w of touched.series) {
       const rule = byId.get(w.ruleId);
       if (rule && isSeriesRule(rule.def) && settlesLater(rule, rule.def.grain, w.periodStart, now, horizons)) settle.push(w);
-      else series.set(w.ruleId, [...(series.get(w.ruleId) ?? []), w]);
+      else {
+        const list = series.get(w.ruleId) ?? [];
+        list.push(w);
+        series.set(w.ruleId, list);
+      }
     }
     if (settle.length > 0) await rulesRepo.upsertSettleRechecks(db, settle, new Date(now.getTime() + settleMs));
+    const passOrgs = await orgsById([...touched.series.map((w) => w.orgUnitId), ...events.map((e) => e.orgUnitId)]);
+    const plans: { rule: LoadedRule; planned: readonly PlannedSeries[] }[] = [];
     for (const [ruleId, items] of series) {
       const rule = byId.get(ruleId);
-      if (rule) work.push({ rule, judge: () => judgeSeriesWith({ seriesReader: reader, timeZone: tz, memo }, rule, items, 'auto', now, commitOrgs) });
+      if (rule) plans.push({ rule, planned: planSeries(rule, items, 'auto', now, passOrgs) });
+    }
+    const anomalyPairs = plans.filter((p) => p.rule.def.kind === 'anomaly').flatMap((p) => p.planned.map((x) => ({ ruleId: p.rule.id, orgUnitId: x.org.id })));
+    const detectors = await rulesRepo.readDetectorStates(db, anomalyPairs, SERIES_KEY);
+    const memo = new Map<string, Promise<SeriesPointInput[]>>();
+    await prefetch(memo, plans, detectors, now);
+    const passCtx: SeriesContext = { seriesReader: memoReader(deps.seriesReader), timeZone: tz, memo };
+    const work: { rule: LoadedRule; judge: () => Promise<readonly JudgedOutcome[]> }[] = [];
+    for (const { rule, planned } of plans) {
+      if (planned.length > 0) work.push({ rule, judge: () => judgePlanned(passCtx, rule, planned, now, detectors) });
     }
     for (const c of touched.compliance) {
       const rule = byId.get(c.ruleId);
-      if (rule) work.push({ rule, judge: () => judgeEvents(rule, c.eventIds, 'evaluation', now) });
+      if (rule) work.push({ rule, judge: () => judgeEventsIn(rule, c.eventIds, 'evaluation', now, eventsById, passOrgs) });
     }
+    // A source that just sent is not silent: its silence is judged from the pass's own receipt times, and
+    // its quality counts are read only for an outcome that changes an alert (a silence alert resolving).
+    const lastReceived = new Map<number, number>();
+    for (const e of events) lastReceived.set(e.sourceId, Math.max(lastReceived.get(e.sourceId) ?? 0, e.receivedAt.getTime()));
+    const justSent: ReadSourceQuality = (sourceId) => Promise.resolve({
+      lastReceivedAt: lastReceived.has(sourceId) ? new Date(lastReceived.get(sourceId) ?? 0) : null, received: 0, accepted: 0, invalid: 0, onTime: 0,
+    });
+    const fromPass = new Set<number>();
     for (const s of touched.sources) {
       const rule = byId.get(s.ruleId);
-      if (rule?.def.kind === 'source_quality' && (rule.def.metric === 'silent_minutes' || rule.def.evaluateOpenPeriod)) {
+      if (rule?.def.kind !== 'source_quality') continue;
+      if (rule.def.metric === 'silent_minutes' && deps.readSourceQuality) {
+        fromPass.add(rule.id);
+        work.push({ rule, judge: () => judgeSourcesWith(justSent, rule, s.sourceIds, now, 'evaluation', now) });
+      } else if (rule.def.evaluateOpenPeriod) {
         work.push({ rule, judge: () => judgeSources(rule, s.sourceIds, now, 'evaluation', now) });
       }
     }
@@ -310,22 +433,83 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
         await recordError(w.rule, error, now);
       }
     }
-    const fps = judgedByRule.flatMap((r) => r.judged.map((j) => alertFingerprint(alertIdentity(j.outcome))));
+    // Skipped outcomes change nothing, nor does a first judgement of an event that finds it compliant
+    // (an event's alert only exists once an earlier judgement of it breached or waited); the rest are
+    // compared with their alerts as last stored.
+    const firstJudged = (j: JudgedOutcome) => j.outcome.seriesKey.startsWith('event:') && j.outcome.kind === 'ok' && !recovered.has(Number(j.outcome.seriesKey.slice('event:'.length)));
+    const relevant = judgedByRule.map(({ rule, judged }) => ({ rule, judged: judged.filter((j) => (j.outcome.kind !== 'skipped' && !firstJudged(j)) || j.detector !== undefined) }));
+    const fps = relevant.flatMap((r) => r.judged.map((j) => alertFingerprint(alertIdentity(j.outcome))));
     const known = new Map((await findAlertsByFingerprints(db, fps)).map((a) => [a.fingerprint, a.status]));
-    const toRecord = judgedByRule
+    const changing = relevant
       .map(({ rule, judged }) => ({ rule, judged: judged.filter((j) => needsRecording(known.get(alertFingerprint(alertIdentity(j.outcome))) ?? null, j, rule.def, now)) }))
       .filter((w) => w.judged.length > 0);
+    const toRecord: { rule: LoadedRule; judged: readonly JudgedOutcome[] }[] = [];
+    for (const w of changing) {
+      if (!fromPass.has(w.rule.id)) {
+        toRecord.push(w);
+        continue;
+      }
+      try {
+        const codes = new Set(w.judged.map((j) => j.silentSource));
+        const ids = (await deps.listSources?.() ?? []).filter((src) => codes.has(src.code)).map((src) => src.id);
+        toRecord.push({ rule: w.rule, judged: await judgeSources(w.rule, ids, now, 'evaluation', now) });
+      } catch (error) {
+        await recordError(w.rule, error, now);
+      }
+    }
     await recordMany(toRecord, now);
+  }
+
+  /** One pass over the commits queued since the last: their events evaluated together, then forgotten by the durable queue. */
+  async function pass(commits: readonly (readonly EngineEvent[])[]): Promise<void> {
+    const events = new Map<number, EngineEvent>();
+    for (const c of commits) for (const e of c) events.set(e.id, e);
+    if (events.size === 0) return;
+    await evaluateCommit([...events.values()]);
+    await dequeueEvaluations(db, commits.flatMap((c) => (c[0] ? [c[0].id] : [])));
+  }
+
+  const queue = createCoalescingQueue<EngineEvent>(pass);
+  /** Events being re-evaluated from the durable queue (a judgement of them may already be stored). */
+  const recovered = new Set<number>();
+
+  async function recoverQueued(before: Date): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const rows = await listQueuedEvaluations(db, before, 50);
+      if (rows.length === 0) return count;
+      const found = await listEventsByIds(db, rows.flatMap((r) => r.eventIds));
+      // These may have been judged before the crash: their compliant outcomes are compared with stored alerts too.
+      for (const e of found) recovered.add(e.id);
+      try {
+        await queue.push(found);
+      } finally {
+        for (const e of found) recovered.delete(e.id);
+      }
+      await deleteQueuedEvaluations(db, rows.map((r) => r.id));
+      count += rows.length;
+    }
   }
 
   const consumer: IngestCommitConsumer = {
     name: 'rule-engine',
+    async inTransaction(tx: Queryable, events: readonly StoredEvent[]): Promise<void> {
+      await enqueueEvaluation(tx, events.map((e) => e.id), deps.clock.now());
+    },
     async afterCommit(events: readonly StoredEvent[]): Promise<void> {
-      if (events.length > 0) await evaluateCommit(events);
+      if (events.length === 0) return;
+      const evaluated = queue.push(events);
+      if (deps.evaluateInBackground !== true) {
+        await evaluated;
+        return;
+      }
+      evaluated.catch((error: unknown) => { deps.onPassError?.(error); });
     },
   };
 
-  return { consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, timeZone: tz, catchUpPeriods, deps };
+  const settled = (): Promise<void> => queue.push([]).catch(() => undefined);
+
+  return { consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, settled, recoverQueued, timeZone: tz, catchUpPeriods, deps };
 }
 
 /** A reader that answers repeated requests within one commit from memory (rules on one indicator share reads). */

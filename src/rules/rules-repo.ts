@@ -203,3 +203,42 @@ export async function listDueRechecks(db: Queryable, now: Date, limit: number): 
   return rows;
 }
 
+
+/** Detector states of many (rule, org unit) pairs of one series key, by `ruleId:orgUnitId`. */
+export async function readDetectorStates(db: Queryable, pairs: readonly { ruleId: number; orgUnitId: number }[], seriesKey: string): Promise<Map<string, DetectorStateRow>> {
+  if (pairs.length === 0) return new Map();
+  const { rows } = await db.query<DetectorStateRow & { ruleId: number; orgUnitId: number }>(
+    `SELECT s.rule_id::int AS "ruleId", s.org_unit_id::int AS "orgUnitId", s.state, s.last_period_start AS "lastPeriodStart"
+       FROM rule_detector_state s JOIN unnest($1::bigint[], $2::bigint[]) AS p(rule_id, org_unit_id) ON p.rule_id = s.rule_id AND p.org_unit_id = s.org_unit_id
+      WHERE s.series_key = $3`,
+    [pairs.map((p) => p.ruleId), pairs.map((p) => p.orgUnitId), seriesKey],
+  );
+  return new Map(rows.map((r) => [`${String(r.ruleId)}:${String(r.orgUnitId)}`, { state: r.state, lastPeriodStart: r.lastPeriodStart }]));
+}
+
+/** Many re-checks in one statement (the last one per rule and subject wins, as upsertRecheck one after the other). */
+export async function upsertRechecks(tx: Queryable, items: readonly Omit<RecheckRow, 'id' | 'ruleCode'>[]): Promise<void> {
+  const last = new Map(items.map((r) => [`${String(r.ruleId)}|${r.subject}`, r]));
+  if (last.size === 0) return;
+  const rows = [...last.values()];
+  await tx.query(
+    `INSERT INTO rule_recheck (rule_id, subject, kind, event_id, org_unit_id, period_start, due_at)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[])
+     ON CONFLICT (rule_id, subject) DO UPDATE SET due_at = EXCLUDED.due_at`,
+    [rows.map((r) => r.ruleId), rows.map((r) => r.subject), rows.map((r) => r.kind), rows.map((r) => r.eventId), rows.map((r) => r.orgUnitId),
+      rows.map((r) => r.periodStart?.toISOString() ?? null), rows.map((r) => r.dueAt.toISOString())],
+  );
+}
+
+/** Many learned detector states in one statement (the last one per rule, org unit and series key wins). */
+export async function writeDetectorStates(tx: Queryable, items: readonly { ruleId: number; orgUnitId: number; seriesKey: string; state: unknown; lastPeriodStart: Date }[]): Promise<void> {
+  const last = new Map(items.map((i) => [`${String(i.ruleId)}|${String(i.orgUnitId)}|${i.seriesKey}`, i]));
+  if (last.size === 0) return;
+  const rows = [...last.values()];
+  await tx.query(
+    `INSERT INTO rule_detector_state (rule_id, org_unit_id, series_key, state, last_period_start)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::jsonb[], $5::timestamptz[])
+     ON CONFLICT (rule_id, org_unit_id, series_key) DO UPDATE SET state = EXCLUDED.state, last_period_start = EXCLUDED.last_period_start`,
+    [rows.map((r) => r.ruleId), rows.map((r) => r.orgUnitId), rows.map((r) => r.seriesKey), rows.map((r) => JSON.stringify(r.state)), rows.map((r) => r.lastPeriodStart.toISOString())],
+  );
+}

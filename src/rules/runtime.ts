@@ -16,6 +16,7 @@ import { createDryRunService } from './dry-run-service.ts';
 import type { SourceQualityCounts, SourceRef } from './engine-evaluate.ts';
 import { createRuleSchedulerJob } from './engine-scheduler.ts';
 import { createRuleEngine } from './engine.ts';
+import { createSeriesBatchReader } from './engine-series-batch.ts';
 import { createRulesService } from './rules-service.ts';
 
 /**
@@ -30,6 +31,8 @@ export function createRuleRuntime(deps: {
   catalog: IndicatorCatalog;
   readSourceQuality: (sourceId: number, from: Date, to: Date) => Promise<SourceQuality | null>;
   alertConsumers: readonly AlertTransitionConsumer[];
+  /** Where a failed evaluation pass is reported (its commits stay queued and are evaluated by the scheduler). */
+  log?: { error(obj: object, msg: string): void };
 }) {
   const { db, clock } = deps;
   const listSources = async (): Promise<readonly SourceRef[]> =>
@@ -44,9 +47,12 @@ export function createRuleRuntime(deps: {
   };
   const rules = createRulesService({ db });
   const alerts = createAlertsService({ db });
+  const indicatorDefinitions = () => deps.catalog.all(db);
+  // Ingest acknowledges a batch once it is durable; its evaluation follows right behind, coalesced with the batches around it.
   const engine = createRuleEngine({
-    db, clock, seriesReader: deps.series, indicatorDefinitions: () => deps.catalog.all(db),
-    listSources, readSourceQuality, transitionConsumers: deps.alertConsumers,
+    db, clock, seriesReader: deps.series, indicatorDefinitions, listSources, readSourceQuality, transitionConsumers: deps.alertConsumers,
+    seriesBatch: createSeriesBatchReader({ db, clock, definitions: indicatorDefinitions }), evaluateInBackground: true,
+    onPassError: (error) => { deps.log?.error({ err: error }, 'rule evaluation pass failed; its commits stay queued'); },
   });
   const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality });
   const ingestConsumer: IngestCommitConsumer = engine.consumer;

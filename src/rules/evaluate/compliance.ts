@@ -37,10 +37,17 @@ function fieldsOf(p: Predicate): readonly string[] {
   return [p.field];
 }
 
+/** The fields each rule reads, worked out once per rule definition (a busy rule judges thousands of events a second). */
+const factFields = new WeakMap<ComplianceRule, readonly string[]>();
+
 /** The event fields the rule read, recorded with the outcome so the alert shows its evidence. */
 function factsOf(rule: ComplianceRule, event: RuleEvent): Readonly<Record<string, unknown>> {
-  const fields = [...(rule.match ? fieldsOf(rule.match) : []), ...fieldsOf(rule.violation)];
-  return Object.fromEntries([...new Set(fields)].filter((f) => f !== 'patient').map((f) => [f, eventField(event, f) ?? null]));
+  let fields = factFields.get(rule);
+  if (fields === undefined) {
+    fields = [...new Set([...(rule.match ? fieldsOf(rule.match) : []), ...fieldsOf(rule.violation)])].filter((f) => f !== 'patient');
+    factFields.set(rule, fields);
+  }
+  return Object.fromEntries(fields.map((f) => [f, eventField(event, f) ?? null]));
 }
 
 export interface RelatedEventQuery {
