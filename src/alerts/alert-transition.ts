@@ -30,4 +30,19 @@ export interface AlertTransitionEvent {
 export interface AlertTransitionConsumer {
   readonly name: string;
   onTransition(tx: import('../store/index.ts').Queryable, event: AlertTransitionEvent): Promise<void>;
+  /**
+   * The transitions of one engine pass, in order, with the same result as handing them to
+   * `onTransition` one by one; a consumer without it is told one transition at a time.
+   */
+  onTransitions?(tx: import('../store/index.ts').Queryable, events: readonly AlertTransitionEvent[]): Promise<void>;
+}
+
+/** Hands a pass's transitions to a consumer: as one batch when it takes batches, else one by one. */
+export async function tellConsumer(consumer: AlertTransitionConsumer, tx: import('../store/index.ts').Queryable, events: readonly AlertTransitionEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  if (consumer.onTransitions) {
+    await consumer.onTransitions(tx, events);
+    return;
+  }
+  for (const event of events) await consumer.onTransition(tx, event);
 }

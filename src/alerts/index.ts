@@ -57,3 +57,4 @@ export {
   type Stage,
 } from './pipeline.ts';
 export type { AlertTransitionConsumer, AlertTransitionEvent } from './alert-transition.ts';
+export { tellConsumer } from './alert-transition.ts';

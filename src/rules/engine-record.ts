@@ -1,5 +1,5 @@
 import {
-  alertFingerprint, alertIdentity, decideNotification, groupKey, nextAlertState, parseMuteWindow,
+  alertFingerprint, alertIdentity, decideNotification, groupKey, nextAlertState, parseMuteWindow, tellConsumer,
   type AlertStatus, type AlertTransitionConsumer, type AlertTransitionEvent, type HolidayPredicate, type InhibitableAlert,
   type MuteWindow, type NotificationDecision, type Silence,
 } from '../alerts/index.ts';
@@ -94,8 +94,8 @@ interface PendingTransition {
 /**
  * What the rules recorded in one transaction share: their alerts read under lock at once, the
  * inhibitor candidates, and the writes decided so far, which `flushRecording` stores in a few
- * multi-row statements (re-checks, status updates, alerts with their history, detector states)
- * before the transition consumers are told, in order.
+ * multi-row statements (re-checks, status updates, alerts with their history, detector states);
+ * the transition consumers are told once per pass (`tellConsumers`), in order.
  */
 export interface SharedRecording {
   readonly alerts: ReadonlyMap<string, alertsRepo.AlertRow>;
@@ -122,7 +122,15 @@ export async function prepareRecording(tx: Queryable, judged: readonly JudgedOut
   };
 }
 
-/** Writes what the recording decided so far and tells the consumers of its transitions; returns those transitions. */
+/**
+ * Hands the transitions a pass stored (`shared.committed`, in order) to each consumer as one
+ * batch, once the pass has flushed for the last time.
+ */
+export async function tellConsumers(tx: Queryable, deps: RecorderDeps, events: readonly AlertTransitionEvent[]): Promise<void> {
+  for (const consumer of deps.consumers) await tellConsumer(consumer, tx, events);
+}
+
+/** Writes what the recording decided so far; returns the transitions stored (the consumers are told by `tellConsumers`). */
 export async function flushRecording(tx: Queryable, deps: RecorderDeps, shared: SharedRecording, now: Date): Promise<AlertTransitionEvent[]> {
   const p = shared.pending;
   await upsertRechecks(tx, p.rechecks);
@@ -133,9 +141,7 @@ export async function flushRecording(tx: Queryable, deps: RecorderDeps, shared: 
   for (const t of p.transitions) {
     const alertId = ids.get(t.event.fingerprint);
     if (alertId === undefined) throw new Error(`alert ${t.event.fingerprint} was not saved`);
-    const event: AlertTransitionEvent = { ...t.event, alertId };
-    for (const consumer of deps.consumers) await consumer.onTransition(tx, event);
-    events.push(event);
+    events.push({ ...t.event, alertId });
   }
   shared.committed.push(...events);
   // Later outcomes of these alerts step from what was just stored.
@@ -242,7 +248,10 @@ export async function recordOutcomes(
     });
     inhibitors.update({ fingerprint: fp, ruleCode: def.code, category: def.category, state: t.to, orgPath, orgLevel: j.org.kind, ...(silentSource !== null ? { silentSourceId: silentSource } : {}) });
   }
-  if (!shared) await flushRecording(tx, deps, own, now);
+  if (!shared) {
+    await flushRecording(tx, deps, own, now);
+    await tellConsumers(tx, deps, own.committed);
+  }
   return transitions;
 }
 

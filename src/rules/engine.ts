@@ -14,7 +14,7 @@ import {
 import { createCoalescingQueue } from './engine-queue.ts';
 import type { SeriesBatchReader, SeriesBatchRequest } from './engine-series-batch.ts';
 import {
-  flushRecording, loadNotificationInputs, needsRecording, prepareRecording, recordOutcomes, type JudgedOutcome, type NotificationInputs, type Trigger,
+  flushRecording, loadNotificationInputs, needsRecording, prepareRecording, recordOutcomes, tellConsumers, type JudgedOutcome, type NotificationInputs, type Trigger,
 } from './engine-record.ts';
 import { deleteQueuedEvaluations, dequeueEvaluations, enqueueEvaluation, listEventsByIds, listOrgsByIds, listQueuedEvaluations, type EngineEvent, type EngineOrg } from './engine-repo.ts';
 import { indicatorsByEventType, inScope, touchedBy, type ActiveRule, type SeriesWork } from './engine-touch.ts';
@@ -124,6 +124,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     const shared = await prepareRecording(tx, judged);
     await recordOutcomes(tx, recorder, rule, judged, notification, now, shared);
     await flushRecording(tx, recorder, shared, now);
+    await tellConsumers(tx, recorder, shared.committed);
     return shared.committed;
   }
 
@@ -164,6 +165,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
         const shared = await prepareRecording(tx, work.flatMap((w) => w.judged));
         for (const { rule, judged } of work) await recordOutcomes(tx, recorder, rule, judged, notification, now, shared);
         await flushRecording(tx, recorder, shared, now);
+        await tellConsumers(tx, recorder, shared.committed);
         return shared.committed;
       });
     } catch {

@@ -47,13 +47,20 @@ export async function listRules(db: Queryable, filter: { paths: readonly string[
   return (await db.query<RuleRow>(sql, params)).rows;
 }
 
-/** A cheap fingerprint of the rule table: changes whenever a rule is saved, enabled, disabled or judged further. */
+/**
+ * A cheap fingerprint of the rule table: changes whenever a rule is saved, enabled, disabled or
+ * judged further. The timestamps alone are not enough (a rule enabled in the same millisecond it
+ * was last changed keeps `max(updated_at)`), so a digest of every rule's version, enabled flag,
+ * scope and definition is part of it.
+ */
 export async function rulesGeneration(db: Queryable): Promise<string> {
-  const { rows } = await db.query<{ n: number; latest: Date | null; judged: string | null }>(
-    `SELECT count(*)::int AS n, max(updated_at) AS latest, sum(extract(epoch FROM judged_through))::text AS judged FROM rule`,
+  const { rows } = await db.query<{ n: number; latest: Date | null; judged: string | null; digest: string | null }>(
+    `SELECT count(*)::int AS n, max(updated_at) AS latest, sum(extract(epoch FROM judged_through))::text AS judged,
+       md5(string_agg(id::text || ':' || version::text || ':' || enabled::text || ':' || scope_org_unit_id::text || ':' || md5(definition::text), ',' ORDER BY id)) AS digest
+     FROM rule`,
   );
   const row = rows[0];
-  return `${String(row?.n ?? 0)}:${String(row?.latest?.getTime() ?? 0)}:${row?.judged ?? ''}`;
+  return `${String(row?.n ?? 0)}:${String(row?.latest?.getTime() ?? 0)}:${row?.judged ?? ''}:${row?.digest ?? ''}`;
 }
 
 export interface RuleWrite {

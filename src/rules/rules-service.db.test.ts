@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../test/support/test-db.ts';
 import { createOrgsService } from '../orgs/index.ts';
 import { ruleJson, systemCtx } from './engine-support.test-data.ts';
+import { rulesGeneration } from './rules-repo.ts';
 import { createRulesService } from './rules-service.ts';
 
 let t: TestDb;
@@ -42,5 +43,16 @@ describe('rules service', () => {
     const installed = stored.filter((r) => first.installed.includes(r.code));
     expect(installed.every((r) => r.version === 1)).toBe(true);
     expect(installed.filter((r) => !r.enabled).map((r) => r.code).sort()).toEqual(['budget_3m_avg_deviation', 'budget_half_year_cumulative', 'budget_month_deviation']);
+  });
+
+  it('changes the rule generation when a rule is enabled or disabled in the same instant it was last changed', async () => {
+    const json = ruleJson({ code: 'beds_low', kind: 'threshold', indicator: 'bed_occupancy', grain: 'day', op: '<', bound: 0.2, scope: { orgUnit: 'GROUP', includeDescendants: true } });
+    await rules.create(systemCtx(now), { ...json, enabled: false });
+    const disabled = await rulesGeneration(t.db);
+    await rules.setEnabled(systemCtx(now), 'beds_low', true);
+    const enabled = await rulesGeneration(t.db);
+    expect(enabled).not.toBe(disabled);
+    await rules.setEnabled(systemCtx(now), 'beds_low', false);
+    expect(await rulesGeneration(t.db)).toBe(disabled);
   });
 });

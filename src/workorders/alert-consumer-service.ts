@@ -21,7 +21,8 @@ import { SYSTEM_ACTOR } from './work-order.ts';
  *   opens a new order linked to it;
  * - to `resolved`: the alert is recorded as resolved on its orders, and the recovery job marks
  *   "indicator recovered" once every alert of an order has stayed resolved for N periods.
- * Runs inside the rule engine's transaction, so the order commits with the alert transition.
+ * Runs inside the rule engine's transaction, so the order commits with the alert transition; the
+ * engine hands over each pass's transitions as one batch (`onTransitions`).
  */
 const GRAIN_MS: Readonly<Record<Grain, number>> = {
   hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000, quarter: 91 * 86_400_000, year: 365 * 86_400_000,
@@ -38,20 +39,33 @@ export function opensWorkOrder(event: Pick<AlertTransitionEvent, 'to' | 'notify'
 
 const systemContext = (now: Date): ActionContext => ({ actor: { kind: 'system', id: null, name: 'yunjian' }, now });
 
-async function onFiring(tx: Queryable, recovery: RecoveryConfig, event: AlertTransitionEvent): Promise<void> {
+/** Alert-to-order links decided in a batch, keyed by order and alert: the last write of each wins. */
+type LinkRow = Parameters<typeof repo.upsertOrderLinks>[1][number];
+
+/** A group's latest order as far as attaching to it needs (the stored deadlines are recomputed on save). */
+type GroupOrder = Pick<repo.StoredWorkOrder, 'order' | 'orgUnitId' | 'orgPath' | 'ruleCode'>;
+
+/**
+ * One firing alert against its group's latest order (as read at the start of the batch, or as
+ * the batch has left it): attach, reopen, or open a new (possibly linked) order.
+ */
+async function onFiring(
+  tx: Queryable, recovery: RecoveryConfig, event: AlertTransitionEvent, latestByGroup: Map<string, GroupOrder>, links: Map<string, LinkRow>,
+): Promise<void> {
   const ctx = systemContext(event.at);
   const alertId = String(event.alertId);
-  const latest = await repo.latestOrderOfGroup(tx, event.groupKey);
+  const latest = latestByGroup.get(event.groupKey) ?? null;
   const decision = decideRecurrence(latest?.order ?? null, event.at, recovery);
   const record = (orderId: string) =>
-    repo.upsertOrderAlert(tx, { orderId, alertId, orgUnitCode: event.orgUnitCode, state: 'firing', at: event.at, periodMs: periodMsOf(event.periodKey) });
+    links.set(`${orderId}:${alertId}`, { orderId, alertId, orgUnitCode: event.orgUnitCode, state: 'firing', firedAt: event.at, resolvedAt: null, periodMs: periodMsOf(event.periodKey) });
   if ((decision.action === 'attach' || decision.action === 'reopen') && latest) {
     const result = decision.action === 'attach'
       ? transitionWorkOrder(latest.order, { kind: 'attach_alert', alertId, orgUnit: event.orgUnitCode }, SYSTEM_ACTOR, event.at)
       : reopenForRecurrence(latest.order, alertId, event.orgUnitCode, event.at);
     const ok = throwIfFailed(result);
     await saveChange(tx, ctx, latest, latest.order, ok.order, ok.effects, await readCalendar(tx, rootIdOf(latest.orgPath)));
-    await record(latest.order.id);
+    latestByGroup.set(event.groupKey, { ...latest, order: ok.order });
+    record(latest.order.id);
     return;
   }
   const org = await orgRefByCode(tx, event.orgUnitCode);
@@ -67,7 +81,37 @@ async function onFiring(tx: Queryable, recovery: RecoveryConfig, event: AlertTra
     sourceAlerts: [alertId],
     ...(decision.action === 'link' ? { recurrenceOf: decision.previousOrderId } : {}),
   });
-  await record(order.id);
+  latestByGroup.set(event.groupKey, { order, orgUnitId: org.id, orgPath: org.path, ruleCode: event.ruleCode });
+  record(order.id);
+}
+
+/**
+ * The transitions of one engine pass, in order, with the semantics of handing them over one by
+ * one: the latest order of every group in the batch is read (locked) in one query and kept
+ * current in memory as alerts attach, reopen or open orders; the alert links are written in one
+ * multi-row upsert and the resolutions in one update. Resolutions of alerts stored before the
+ * batch are applied before the links, so a link the batch fired and then resolved ends resolved
+ * with its own firing time, and one resolved and fired again ends firing.
+ */
+async function onBatch(tx: Queryable, recovery: RecoveryConfig, events: readonly AlertTransitionEvent[]): Promise<void> {
+  const firing = events.filter((e) => opensWorkOrder(e));
+  const latestByGroup: Map<string, GroupOrder> = await repo.latestOrdersOfGroups(tx, [...new Set(firing.map((e) => e.groupKey))]);
+  const links = new Map<string, LinkRow>();
+  /** Alerts resolved in the batch, with the first resolution time (later ones find nothing firing to resolve). */
+  const resolved = new Map<string, Date>();
+  for (const event of events) {
+    if (opensWorkOrder(event)) {
+      await onFiring(tx, recovery, event, latestByGroup, links);
+    } else if (event.to === 'resolved') {
+      const alertId = String(event.alertId);
+      if (!resolved.has(alertId)) resolved.set(alertId, event.at);
+      for (const [key, link] of links) {
+        if (link.alertId === alertId && link.state === 'firing') links.set(key, { ...link, state: 'resolved', resolvedAt: event.at });
+      }
+    }
+  }
+  await repo.resolveOrderAlerts(tx, [...resolved].map(([alertId, at]) => ({ alertId, at })));
+  await repo.upsertOrderLinks(tx, [...links.values()]);
 }
 
 export interface AlertConsumerDeps {
@@ -78,9 +122,7 @@ export function createWorkOrderAlertConsumer(deps: AlertConsumerDeps = {}): Aler
   const recovery = deps.recovery ?? DEFAULT_RECOVERY_CONFIG;
   return {
     name: 'workorders',
-    async onTransition(tx, event) {
-      if (opensWorkOrder(event)) await onFiring(tx, recovery, event);
-      else if (event.to === 'resolved') await repo.resolveOrderAlert(tx, String(event.alertId), event.at);
-    },
+    onTransition: (tx, event) => onBatch(tx, recovery, [event]),
+    onTransitions: (tx, events) => onBatch(tx, recovery, events),
   };
 }

@@ -146,6 +146,25 @@ export async function latestOrderOfGroup(tx: Queryable, groupKey: string): Promi
   return (await hydrate(tx, r.rows))[0] ?? null;
 }
 
+/**
+ * The latest order of each of the alert groups, locked (in id order), in one query: the batch
+ * form of `latestOrderOfGroup` for the alert consumer.
+ */
+export async function latestOrdersOfGroups(tx: Queryable, groupKeys: readonly string[]): Promise<Map<string, StoredWorkOrder>> {
+  if (groupKeys.length === 0) return new Map();
+  const r = await tx.query<OrderRow>(
+    `${SELECT} WHERE w.id IN (
+       SELECT DISTINCT ON (l.group_key) l.id FROM work_order l WHERE l.group_key = ANY($1::text[]) ORDER BY l.group_key, l.created_at DESC, l.id DESC
+     ) ORDER BY w.id FOR UPDATE OF w`, [[...new Set(groupKeys)]]);
+  const stored = await hydrate(tx, r.rows);
+  const byGroup = new Map<string, StoredWorkOrder>();
+  r.rows.forEach((row, i) => {
+    const order = stored[i];
+    if (row.group_key !== null && order !== undefined) byGroup.set(row.group_key, order);
+  });
+  return byGroup;
+}
+
 export interface OrderFilter {
   /** Org subtrees (materialised paths); the order's unit must be inside one. */
   readonly scopePaths: readonly string[];
@@ -302,6 +321,35 @@ export async function upsertOrderAlert(
      ON CONFLICT (order_id, alert_id) DO UPDATE SET state = EXCLUDED.state, resolved_at = EXCLUDED.resolved_at,
        fired_at = CASE WHEN EXCLUDED.state = 'firing' THEN EXCLUDED.fired_at ELSE work_order_alert.fired_at END`,
     [a.orderId, a.alertId, a.orgUnitCode, a.state, a.at, a.state === 'resolved' ? a.at : null, a.periodMs],
+  );
+}
+
+/**
+ * Writes alert links as they stand after a batch of transitions (each fired in the batch, so its
+ * firing time is the batch's): one multi-row upsert.
+ */
+export async function upsertOrderLinks(
+  tx: Queryable,
+  links: readonly { orderId: string; alertId: string; orgUnitCode: string; state: 'firing' | 'resolved'; firedAt: Date; resolvedAt: Date | null; periodMs: number }[],
+): Promise<void> {
+  if (links.length === 0) return;
+  await tx.query(
+    `INSERT INTO work_order_alert (order_id, alert_id, org_unit_code, state, fired_at, resolved_at, period_ms)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bigint[])
+     ON CONFLICT (order_id, alert_id) DO UPDATE SET state = EXCLUDED.state, resolved_at = EXCLUDED.resolved_at, fired_at = EXCLUDED.fired_at`,
+    [links.map((l) => l.orderId), links.map((l) => l.alertId), links.map((l) => l.orgUnitCode), links.map((l) => l.state),
+      links.map((l) => l.firedAt), links.map((l) => l.resolvedAt), links.map((l) => l.periodMs)],
+  );
+}
+
+/** Marks each alert resolved (at its own time) on every order that holds it firing: one update. */
+export async function resolveOrderAlerts(tx: Queryable, alerts: readonly { alertId: string; at: Date }[]): Promise<void> {
+  if (alerts.length === 0) return;
+  await tx.query(
+    `UPDATE work_order_alert a SET state = 'resolved', resolved_at = r.at
+     FROM unnest($1::text[], $2::timestamptz[]) AS r(alert_id, at)
+     WHERE a.alert_id = r.alert_id AND a.state = 'firing'`,
+    [alerts.map((a) => a.alertId), alerts.map((a) => a.at)],
   );
 }
 
