@@ -76,13 +76,15 @@ describe(`series read in batches on ${testBackend}`, () => {
     }
     const answers = await reader.readMany(requests);
     let withValues = 0;
+    // The work-order indicators count events of the internal work-order source, absent here.
+    const simulated = requests.filter((r) => !r.indicator.startsWith('workorder_'));
     for (const [i, r] of requests.entries()) {
       const expected = await indicators.queries.readSeries({ indicator: r.indicator, orgUnitId: r.orgUnitId, grain: r.grain, from: r.from, to: r.to });
       expect({ request: `${r.indicator} ${r.grain} ${String(r.orgUnitId)}`, points: answers[i] }).toEqual({ request: `${r.indicator} ${r.grain} ${String(r.orgUnitId)}`, points: expected });
-      if (expected.some((p) => p.value !== null && p.value !== 0 && p.yearAgo !== null && p.previous !== null)) withValues++;
+      if (!r.indicator.startsWith('workorder_') && expected.some((p) => p.value !== null && p.value !== 0 && p.yearAgo !== null && p.previous !== null)) withValues++;
     }
     // The comparison is about real data: most series have values, previous values and year-ago values.
-    expect(withValues).toBeGreaterThan(requests.length / 3);
+    expect(withValues).toBeGreaterThan(simulated.length / 3);
     expect(answers.flat().some((p) => p?.target === 900)).toBe(true);
   }, 240_000);
 
