@@ -213,12 +213,18 @@ export interface InhibitorRow {
   readonly orgPath: string;
   readonly orgKind: string;
   readonly silentSource: string | null;
+  readonly periodKey: string;
+  readonly periodStart: Date | null;
 }
 
-/** Firing alerts that may inhibit an alert at `orgPath`: those on its ancestors, and firing source-silence alerts. */
+/**
+ * Firing alerts that may inhibit an alert at `orgPath`: those on its ancestors, and firing
+ * source-silence alerts, with their periods (inhibition keeps those overlapping the alert's own).
+ */
 export async function listInhibitorCandidates(tx: Queryable, ancestorIds: readonly number[]): Promise<InhibitorRow[]> {
   const { rows } = await tx.query<InhibitorRow>(
-    `SELECT a.fingerprint, a.rule_code AS "ruleCode", a.category, o.path AS "orgPath", o.kind AS "orgKind", a.silent_source AS "silentSource"
+    `SELECT a.fingerprint, a.rule_code AS "ruleCode", a.category, o.path AS "orgPath", o.kind AS "orgKind", a.silent_source AS "silentSource",
+       a.period_key AS "periodKey", a.period_start AS "periodStart"
      FROM alert a JOIN org_unit o ON o.id = a.org_unit_id
      WHERE a.state = 'firing' AND (a.org_unit_id = ANY($1) OR a.silent_source IS NOT NULL)`,
     [ancestorIds],

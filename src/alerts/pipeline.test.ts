@@ -41,6 +41,14 @@ describe('decideNotification', () => {
     expect(decideNotification(a, c, NOW)).toEqual(expected);
   });
 
+  it('is not inhibited by a firing hospital alert of an earlier period', () => {
+    const today = { start: '2026-03-02T16:00:00.000Z', end: '2026-03-03T16:00:00.000Z' };
+    const twoWeeksAgo = { start: '2026-02-16T16:00:00.000Z', end: '2026-02-17T16:00:00.000Z' };
+    expect(decideNotification(alert({ period: today }), ctx({ activeAlerts: [{ ...hospitalAlert, period: twoWeeksAgo }] }), NOW)).toEqual({ notify: true });
+    expect(decideNotification(alert({ period: today }), ctx({ activeAlerts: [{ ...hospitalAlert, period: today }] }), NOW))
+      .toEqual({ notify: false, suppressedBy: 'inhibition', by: ['h1'] });
+  });
+
   it('lets the resolution of an inhibited-then-announced alert through', () => {
     expect(decideNotification(alert({ state: 'resolved', lastNotifiedState: 'firing' }), ctx({ activeAlerts: [hospitalAlert] }), NOW)).toEqual({ notify: true });
   });

@@ -4,7 +4,9 @@ import {
   type MuteWindow, type NotificationDecision, type Silence,
 } from '../alerts/index.ts';
 import * as alertsRepo from '../alerts/alerts-repo.ts';
+import { DEFAULT_TIME_ZONE } from '../shared/index.ts';
 import type { Db, Queryable } from '../store/index.ts';
+import { alertPeriodOf } from './alert-period.ts';
 import type { RuleDefinition } from './definition.ts';
 import type { EngineOrg } from './engine-repo.ts';
 import { pathIds } from './engine-touch.ts';
@@ -44,6 +46,8 @@ export interface NotificationInputs {
 export interface RecorderDeps {
   readonly consumers: readonly AlertTransitionConsumer[];
   readonly isHoliday: HolidayPredicate;
+  /** The group's zone: where calendar periods end (inhibition compares alert periods); Asia/Shanghai when absent. */
+  readonly timeZone?: string;
 }
 
 /** Active silences and the mute windows, read before the recording transaction opens. */
@@ -77,10 +81,11 @@ export function needsRecording(prev: AlertStatus | null, j: JudgedOutcome, def: 
   return prev !== null && step.alert !== null && materiallyChanged(prev, step.alert);
 }
 
-function toInhibitable(row: alertsRepo.InhibitorRow): InhibitableAlert {
+function toInhibitable(row: alertsRepo.InhibitorRow, timeZone: string): InhibitableAlert {
+  const period = alertPeriodOf(row.periodKey, row.periodStart, timeZone);
   return {
     fingerprint: row.fingerprint, ruleCode: row.ruleCode, category: row.category, state: 'firing', orgPath: pathIds(row.orgPath).map(String),
-    orgLevel: row.orgKind, ...(row.silentSource !== null ? { silentSourceId: row.silentSource } : {}),
+    orgLevel: row.orgKind, ...(row.silentSource !== null ? { silentSourceId: row.silentSource } : {}), ...(period ? { period } : {}),
   };
 }
 
@@ -218,9 +223,13 @@ export async function recordOutcomes(
     pending.fingerprints.add(fp);
     const orgPath = pathIds(j.org.path).map(String);
     const silentSource = t.to === 'firing' ? (j.silentSource ?? null) : null;
-    const decision = await decide(inhibitors, deps, inputs, {
+    const period = alertPeriodOf(j.outcome.periodKey, j.outcome.periodStart, deps.timeZone ?? DEFAULT_TIME_ZONE);
+    const inhibitable: InhibitableAlert = {
       fingerprint: fp, ruleCode: def.code, category: def.category, state: t.to, orgPath, orgLevel: j.org.kind,
-      ...(silentSource !== null ? { silentSourceId: silentSource } : {}),
+      ...(silentSource !== null ? { silentSourceId: silentSource } : {}), ...(period ? { period } : {}),
+    };
+    const decision = await decide(inhibitors, deps, inputs, {
+      ...inhibitable,
       orgUnit: j.org.code, severity: def.severity, labels: def.labels, lastNotifiedState: prevRow?.lastNotifiedState ?? null,
     }, now);
     const names = { orgUnitName: j.org.name };
@@ -246,7 +255,7 @@ export async function recordOutcomes(
         periodKey: t.periodKey, value: t.value, bound: t.bound, messageZh, messageEn, notify: decision.notify,
       },
     });
-    inhibitors.update({ fingerprint: fp, ruleCode: def.code, category: def.category, state: t.to, orgPath, orgLevel: j.org.kind, ...(silentSource !== null ? { silentSourceId: silentSource } : {}) });
+    inhibitors.update(inhibitable);
   }
   if (!shared) {
     await flushRecording(tx, deps, own, now);
@@ -257,20 +266,22 @@ export async function recordOutcomes(
 
 /**
  * The firing alerts that may inhibit the alerts being recorded: read once per recording (those on
- * the ancestors of the judged org units, and source-silence alerts), then kept current as this
- * recording fires or clears alerts, so a hospital alert fired a moment ago already inhibits.
+ * the ancestors of the judged org units, and source-silence alerts, of any period: inhibition
+ * keeps those about the alert's own time), then kept current as this recording fires or clears
+ * alerts, so a hospital alert fired a moment ago already inhibits.
  */
 export interface InhibitorCandidates {
-  list(): Promise<readonly InhibitableAlert[]>;
+  list(timeZone: string): Promise<readonly InhibitableAlert[]>;
   update(a: InhibitableAlert): void;
 }
 
 function inhibitorCandidates(tx: Queryable, ancestorIds: readonly number[]): InhibitorCandidates {
   let active: Map<string, InhibitableAlert> | null = null;
-  const load = async () => (active ??= new Map((await alertsRepo.listInhibitorCandidates(tx, [...new Set(ancestorIds)])).map((r) => [r.fingerprint, toInhibitable(r)])));
+  const load = async (timeZone: string) =>
+    (active ??= new Map((await alertsRepo.listInhibitorCandidates(tx, [...new Set(ancestorIds)])).map((r) => [r.fingerprint, toInhibitable(r, timeZone)])));
   return {
-    async list(): Promise<readonly InhibitableAlert[]> {
-      return [...(await load()).values()];
+    async list(timeZone: string): Promise<readonly InhibitableAlert[]> {
+      return [...(await load(timeZone)).values()];
     },
     update(a: InhibitableAlert): void {
       if (active === null) return;
@@ -287,6 +298,6 @@ async function decide(
   alert: Parameters<typeof decideNotification>[0],
   now: Date,
 ): Promise<NotificationDecision> {
-  const active = alert.state === 'firing' ? await inhibitors.list() : [];
+  const active = alert.state === 'firing' ? await inhibitors.list(deps.timeZone ?? DEFAULT_TIME_ZONE) : [];
   return decideNotification(alert, { activeAlerts: active, silences: inputs.silences, muteWindows: inputs.muteWindows, isHoliday: deps.isHoliday }, now);
 }

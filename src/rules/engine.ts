@@ -90,7 +90,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   const catchUpPeriods = deps.catchUpPeriods ?? 3;
   const settleMs = deps.settleMs ?? 60_000;
   const ctx: SeriesContext = { seriesReader: deps.seriesReader, timeZone: tz };
-  const recorder = { consumers: deps.transitionConsumers ?? [], isHoliday: deps.isHoliday ?? (() => false) };
+  const recorder = { consumers: deps.transitionConsumers ?? [], isHoliday: deps.isHoliday ?? (() => false), timeZone: tz };
   let cache: { generation: string; rules: readonly LoadedRule[] } | null = null;
   /** Rules with a recorded error, cleared on their next successful evaluation. */
   const failing = new Set<number>();
