@@ -49,7 +49,7 @@ function demoSetup(options: { days: number; scale: number; labelsFile: string })
       ...logins.map((l) => `  ${l.username.padEnd(20)} ${l.password.padEnd(18)} ${l.role} of ${l.org}`),
       '',
       `Injected incidents (ground truth in ${options.labelsFile}):`,
-      ...incidentLabels(plan.schedule).map((l) => `  ${l.kind.padEnd(18)} ${(l.source ?? l.orgUnit).padEnd(12)} ${day(l.from)} → ${day(l.to)}`),
+      ...incidentLabels(plan.schedule).map((l) => `  ${l.kind.padEnd(21)} ${(l.source ?? l.orgUnit).padEnd(12)} ${day(l.from)} → ${day(l.to)}`),
       '',
     ];
   };

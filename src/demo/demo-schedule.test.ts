@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INCIDENT_KINDS, parseIncidentSchedule } from '../simulator/index.ts';
-import { demoSchedule, localDayStart, localIso, localMonthStart } from './demo-schedule.ts';
+import { demoSchedule, localDayStart, localIso, localMonthStart, silentAt, sourcesSilentAt } from './demo-schedule.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -20,12 +20,12 @@ describe('demo schedule', () => {
     expect(of('drug_share_drift')).toEqual([expect.objectContaining({ orgUnit: 'H2-OFF-GAST', from: '2026-11-01T00:00:00+08:00' })]);
   });
 
-  it('bursts malformed records early in the backfill and silences a HIS across now', () => {
+  it('bursts malformed records early in the backfill and silences the delivery app across now', () => {
     const [malformed] = of('source_malformed');
     expect(Date.parse(malformed?.from ?? '')).toBe(from.getTime() + 2 * DAY_MS);
     expect(Date.parse(malformed?.to ?? '') - Date.parse(malformed?.from ?? '')).toBe(7 * DAY_MS);
     const [silent] = of('source_silent');
-    expect(silent).toMatchObject({ source: 'H2-HIS', orgUnit: 'H2' });
+    expect(silent).toMatchObject({ source: 'DLV-APP', orgUnit: 'H1-ONL-DLV' });
     expect(Date.parse(silent?.from ?? '')).toBeLessThan(now.getTime());
     expect(Date.parse(silent?.to ?? '')).toBeGreaterThan(now.getTime());
   });
@@ -37,6 +37,24 @@ describe('demo schedule', () => {
       expect(windows.some(([a, b]) => a < now.getTime() && b > now.getTime()), kind).toBe(true);
     }
     expect(of('delivery_late').every((s) => Date.parse(s.to) <= now.getTime())).toBe(true);
+  });
+});
+
+describe('scheduled outages', () => {
+  const outage = { kind: 'source_silent', orgUnit: 'H2', source: 'H2-HIS', from: '2026-12-02T10:00:00+08:00', to: '2026-12-02T16:00:00+08:00' } as const;
+  const schedule = [outage, { ...outage, source: 'CC-SWITCH', orgUnit: 'YJ-CC', from: '2026-12-02T12:00:00+08:00' }, { kind: 'wait_surge', orgUnit: 'H2', from: outage.from, to: outage.to } as const];
+
+  it('keeps a source quiet from the start of its window up to, not including, its end', () => {
+    expect(silentAt(schedule, 'H2-HIS', Date.parse(outage.from) - 1)).toBe(false);
+    expect(silentAt(schedule, 'H2-HIS', Date.parse(outage.from))).toBe(true);
+    expect(silentAt(schedule, 'H2-HIS', Date.parse(outage.to))).toBe(false);
+    expect(silentAt(schedule, 'H1-HIS', Date.parse(outage.from))).toBe(false);
+  });
+
+  it('lists the sources in an outage at a moment, once each', () => {
+    expect(sourcesSilentAt(schedule, Date.parse('2026-12-02T11:00:00+08:00'))).toEqual(['H2-HIS']);
+    expect(sourcesSilentAt([...schedule, outage], Date.parse('2026-12-02T13:00:00+08:00'))).toEqual(['CC-SWITCH', 'H2-HIS']);
+    expect(sourcesSilentAt(schedule, Date.parse(outage.to))).toEqual([]);
   });
 });
 

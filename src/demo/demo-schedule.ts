@@ -6,14 +6,20 @@ import { defaultIncidentSchedule, type IncidentSpec } from '../simulator/index.t
  * the moment the demo started):
  * - day-grain incidents (waits, pharmacist review, call abandonment, late deliveries) happen in the
  *   history, where the backfill's settled days are judged as it goes, and again around `now`;
+ * - a doctor whose registration for online practice is pending takes a quarter of the online
+ *   cardiology consultations on three days of the history (each event is judged as it arrives);
  * - the drug-share drift and the budget overrun need closed months: the overrun fills the last
  *   closed month, and the drift starts with it, so that month rises against the one before;
  * - malformed records are counted by the day they are received, and the whole backfill is received
  *   on the demo's first day: a burst early in the history makes them a large share of what has
  *   arrived when it passes, so the data-quality rule fires within the first minute or two;
  * - a silent source cannot be simulated in the past (silence is measured in wall-clock time since
- *   the last batch): the HIS of the second hospital stops two hours before `now` and stays quiet
- *   for four hours of the live feed.
+ *   the last batch): the delivery app stops two hours before `now` and stays quiet for four hours
+ *   of the live feed. The feed sends the history of a source silent at `now` first, so its silence
+ *   shows minutes after the start however long the others' backfill takes; the delivery app sends
+ *   few records (that pass takes seconds), and a silent source holds back the alerts of its org
+ *   subtree, where no incident is left to detect once its own history is in (a HIS would hold back
+ *   its whole hospital, the drug-share drift included).
  */
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -24,12 +30,24 @@ export const DEMO_INCIDENT_PLACES = {
   overrun: 'H3-OFF-ORTH',
   malformedSource: 'DLV-APP',
   malformedOrg: 'H1-ONL-DLV',
-  silentSource: 'H2-HIS',
-  silentOrg: 'H2',
+  silentSource: 'DLV-APP',
+  silentOrg: 'H1-ONL-DLV',
+  unregistered: 'H1-ONL-CARD',
 } as const;
 
 /** Kinds the default schedule places in the history; the others are placed here. */
-const HISTORIC_KINDS = new Set(['wait_surge', 'review_lapse', 'abandon_spike', 'delivery_late']);
+const HISTORIC_KINDS = new Set(['wait_surge', 'review_lapse', 'abandon_spike', 'delivery_late', 'unregistered_practice']);
+
+/** Whether a scheduled outage keeps `source` quiet at `atMs`. */
+export function silentAt(schedule: readonly IncidentSpec[], source: string, atMs: number): boolean {
+  return schedule.some((s) => s.kind === 'source_silent' && s.source === source && Date.parse(s.from) <= atMs && atMs < Date.parse(s.to));
+}
+
+/** The sources a scheduled outage keeps quiet at `atMs` (their codes, sorted). */
+export function sourcesSilentAt(schedule: readonly IncidentSpec[], atMs: number): readonly string[] {
+  const codes = schedule.flatMap((s) => (s.kind === 'source_silent' && s.source !== undefined && silentAt(schedule, s.source, atMs) ? [s.source] : []));
+  return [...new Set(codes)].sort();
+}
 
 /** A local (+08:00) ISO date-time, as the simulator writes them. */
 export function localIso(ms: number): string {
@@ -54,7 +72,9 @@ export function demoSchedule(from: Date, now: Date): readonly IncidentSpec[] {
   const lastClosedMonth = localMonthStart(n, -1);
   const malformedFrom = localDayStart(f) + 2 * DAY_MS;
   const malformedDays = Math.min(7, Math.max(1, Math.round((0.08 * span) / DAY_MS)));
-  const history = defaultIncidentSchedule(from, new Date(n - 3 * DAY_MS)).filter((s) => HISTORIC_KINDS.has(s.kind));
+  // Unregistered online practice: three days where it is busiest, where the default puts it in time.
+  const history = defaultIncidentSchedule(from, new Date(n - 3 * DAY_MS)).filter((s) => HISTORIC_KINDS.has(s.kind))
+    .map((s) => (s.kind === 'unregistered_practice' ? { ...s, orgUnit: DEMO_INCIDENT_PLACES.unregistered, to: localIso(Date.parse(s.from) + 3 * DAY_MS), magnitude: 0.25 } : s));
   return [
     ...history,
     { kind: 'source_malformed', orgUnit: DEMO_INCIDENT_PLACES.malformedOrg, source: DEMO_INCIDENT_PLACES.malformedSource, from: localIso(malformedFrom), to: localIso(malformedFrom + malformedDays * DAY_MS), magnitude: 0.6 },

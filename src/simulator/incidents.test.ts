@@ -124,6 +124,23 @@ describe('each incident changes its target quantity', () => {
     expect(lastWeek).toBeGreaterThan(before + 0.08);
   });
 
+  it('unregistered_practice: the doctor whose registration is pending consults online only in the window, for a share of the department', () => {
+    const w = windowOf('unregistered_practice');
+    const pending = simulatedGroup(11).doctors.filter((d) => d.department === w.orgUnit && !d.registered).map((d) => d.code);
+    expect(pending).toHaveLength(1);
+    const consults = events.filter((e) => e.type === 'consultation' && e['department'] === w.orgUnit);
+    const during = consults.filter((e) => inside(at(e, 'requestedAt'), w));
+    const byPending = (xs: readonly SimEvent[]) => xs.filter((e) => typeof e['doctor'] === 'string' && pending.includes(e['doctor']));
+    expect(byPending(consults.filter((e) => !inside(at(e, 'requestedAt'), w)))).toEqual([]);
+    expect(byPending(during).length).toBeGreaterThan(0);
+    expect(byPending(during).every((e) => e['doctorRegistered'] === false)).toBe(true);
+    expect(byPending(during).length / during.length).toBeLessThan(0.5);
+    // Nowhere else does an online event name a doctor without registration.
+    const unregistered = events.filter((e) => e['doctorRegistered'] === false);
+    expect(unregistered.length).toBeGreaterThanOrEqual(2 * byPending(during).length);
+    expect(unregistered.every((e) => e.orgUnit === w.orgUnit && inside(at(e), { from: w.from, to: w.to + 86_400_000 }))).toBe(true);
+  });
+
   it('expense_overrun: the budget line runs well over its budgeted daily rate', () => {
     const w = windowOf('expense_overrun');
     const budget = simulatedBudgets(simulatedGroup(11), SCALE).find((b) => b.orgUnit === w.orgUnit && b.item === 'medical_consumables');

@@ -18,6 +18,7 @@ export const INCIDENT_KINDS = [
   'delivery_late',
   'drug_share_drift',
   'expense_overrun',
+  'unregistered_practice',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -37,7 +38,9 @@ const IncidentSpecSchema = Type.Object(
 /**
  * One scheduled incident. `magnitude` is kind-specific (see DEFAULT_MAGNITUDE): a multiplier
  * for waits, delivery transport time, expense amounts and (at the end of the ramp) drug weight;
- * a probability for review lapses, malformed records and call abandonment.
+ * a probability for review lapses, malformed records and call abandonment; for unregistered
+ * practice, the share of the department's online consultations taken by its doctor whose
+ * registration (备案) is pending.
  */
 export type IncidentSpec = Readonly<Static<typeof IncidentSpecSchema>>;
 
@@ -60,6 +63,7 @@ export const DEFAULT_MAGNITUDE: Readonly<Record<IncidentKind, number>> = {
   delivery_late: 3,
   drug_share_drift: 2.2,
   expense_overrun: 2.5,
+  unregistered_practice: 0.2,
 };
 
 const INDICATOR_HINT: Readonly<Record<IncidentKind, string>> = {
@@ -71,6 +75,7 @@ const INDICATOR_HINT: Readonly<Record<IncidentKind, string>> = {
   delivery_late: 'delivery_on_time_rate',
   drug_share_drift: 'drug_revenue_share',
   expense_overrun: 'budget_actual',
+  unregistered_practice: 'online_visits_by_unregistered_doctors',
 };
 
 function describe(spec: IncidentSpec, magnitude: number): string {
@@ -91,6 +96,8 @@ function describe(spec: IncidentSpec, magnitude: number): string {
       return `Drug revenue share in ${spec.orgUnit} drifts upward week by week (drug weight x${magnitude} by the end)`;
     case 'expense_overrun':
       return `Expense item ${spec.item ?? 'medical_consumables'} in ${spec.orgUnit} runs at ${magnitude}x its budgeted rate`;
+    case 'unregistered_practice':
+      return `A doctor of ${spec.orgUnit} whose registration for online practice is pending takes about ${Math.round(magnitude * 100)}% of its online consultations`;
   }
 }
 
@@ -146,6 +153,7 @@ const DEFAULT_PLACEMENTS: readonly Placement[] = [
   { kind: 'delivery_late', orgUnit: DELIVERY_SERVICE, at: [0.3, 0.36] },
   { kind: 'source_malformed', orgUnit: DELIVERY_SERVICE, source: SOURCE_CODES.deliveryApp, at: [0.4, 0.43] },
   { kind: 'drug_share_drift', orgUnit: 'H2-OFF-GAST', at: [0.45, 1] },
+  { kind: 'unregistered_practice', orgUnit: 'H1-ONL-DERM', at: [0.55, 0.58] },
   { kind: 'source_silent', orgUnit: 'H2', source: SOURCE_CODES.his('H2'), at: [0.5, 0.5] },
   { kind: 'review_lapse', orgUnit: INTERNET_HOSPITAL, at: [0.62, 0.68] },
   { kind: 'abandon_spike', orgUnit: CALL_CENTER, at: [0.72, 0.74] },

@@ -36,12 +36,26 @@ function onlinePatient(ctx: SimContext, dept: ClinicalDepartment, atMs: number):
   return { patient: newPatient(ctx.rng, atMs, ageBandFor(dept.suffix)), hasOfflineRecord: false };
 }
 
+/**
+ * Who takes an online consultation: a doctor registered for online practice, or, inside an
+ * unregistered_practice incident and with its magnitude as probability, the department's doctor
+ * whose registration is pending.
+ */
+function consultingDoctor(ctx: SimContext, dept: ClinicalDepartment, requestedAt: number): Doctor {
+  const roster = ctx.doctorsOf(dept.code);
+  const registered = roster.filter((d) => d.registered);
+  const pending = roster.filter((d) => !d.registered);
+  const lapse = ctx.incidents.active('unregistered_practice', dept.code, requestedAt);
+  if (lapse && pending.length > 0 && ctx.rng.chance(lapse.magnitude)) return ctx.rng.pick(pending);
+  return ctx.rng.pick(registered.length > 0 ? registered : roster);
+}
+
 function consultation(ctx: SimContext, dept: ClinicalDepartment, requestedAt: number): void {
   const { rng } = ctx;
   const source = SOURCE_CODES.platform;
   const { patient, hasOfflineRecord } = onlinePatient(ctx, dept, requestedAt);
   const visitKind = hasOfflineRecord || rng.chance(0.6) ? 'follow_up' : 'first';
-  const doctor = rng.pick(ctx.doctorsOf(dept.code));
+  const doctor = consultingDoctor(ctx, dept, requestedAt);
   const hour = localHour(requestedAt);
   const evening = hour >= 19 && hour <= 22 ? 1.6 : hour < 7 ? 2.5 : 1;
   const firstResponseAt = requestedAt + rng.logNormal(5 * evening, 0.7) * MINUTE_MS;

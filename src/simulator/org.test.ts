@@ -30,6 +30,13 @@ describe('simulated group', () => {
     expect(group.doctors.some((d) => !d.registered)).toBe(true);
   });
 
+  it('gives each online department one doctor whose registration for online practice is pending, and no offline one', () => {
+    const channelOf = new Map(group.departments.map((d) => [d.code, d.channel]));
+    const pending = group.doctors.filter((d) => !d.registered);
+    expect(pending.every((d) => channelOf.get(d.department) === 'online')).toBe(true);
+    expect(pending.map((d) => d.department).sort()).toEqual(group.departments.filter((d) => d.channel === 'online').map((d) => d.code).sort());
+  });
+
   it('keeps the tree fixed across seeds while staff names vary', () => {
     const other = simulatedGroup(2);
     expect(other.nodes).toEqual(group.nodes);

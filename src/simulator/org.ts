@@ -41,7 +41,7 @@ export interface Doctor {
   readonly code: string;
   readonly nameZh: string;
   readonly department: string;
-  /** Registered (备案) for online practice with the regulator. */
+  /** Registered (备案) for online practice with the regulator (offline doctors: always true). */
   readonly registered: boolean;
 }
 
@@ -206,11 +206,13 @@ export function simulatedGroup(seed: number): SimulatedGroup {
   let n = 0;
   const name = () => rng.pick(SURNAMES) + rng.pick(GIVEN) + (rng.chance(0.6) ? rng.pick(GIVEN) : '');
   for (const d of departments) {
-    const count = d.channel === 'online' ? 4 : 3 + Math.round(d.weight * 3);
+    // An online department has four doctors registered (备案) for online practice and one whose
+    // registration is still pending: they do not consult online, except in an injected
+    // unregistered_practice incident.
+    const count = d.channel === 'online' ? 5 : 3 + Math.round(d.weight * 3);
     for (let i = 0; i < count; i++) {
       n++;
-      // About one online doctor in twenty practises without completed registration (备案).
-      const registered = d.channel === 'offline' || rng.chance(0.95);
+      const registered = d.channel === 'offline' || i < count - 1;
       doctors.push({ code: `${d.hospital}-D${String(n).padStart(4, '0')}`, nameZh: name(), department: d.code, registered });
     }
   }

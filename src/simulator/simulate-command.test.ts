@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateCommand } from '../cli/simulate-command.ts';
+import { INCIDENT_KINDS } from './incidents.ts';
 
 let dir = '';
 beforeAll(async () => {
@@ -27,7 +28,7 @@ describe('yunjian simulate', () => {
     expect(first).toHaveProperty('id');
     expect(first).toHaveProperty('occurredAt');
     const parsed = JSON.parse(await readFile(labels, 'utf8')) as unknown[];
-    expect(parsed).toHaveLength(8);
+    expect(parsed).toHaveLength(INCIDENT_KINDS.length);
   });
 
   it('writes no labels with --no-incidents and keeps only one source with --source', async () => {

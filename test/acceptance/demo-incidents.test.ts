@@ -3,25 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installCatalogues, systemContext } from '../../src/cli/bootstrap.ts';
+import { systemContext } from '../../src/cli/bootstrap.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { startDemoFeed } from '../../src/demo/demo-feed.ts';
 import { demoSeed, seedDemoOrganisation } from '../../src/demo/demo-seed.ts';
 import { prepareDemo, type DemoPlan } from '../../src/demo/demo-setup.ts';
 import { buildHttpApp, type Runtime, type Services } from '../../src/main.ts';
 import { createFakeClock, nextPeriod, parsePeriodKey } from '../../src/shared/index.ts';
+import { readSetting } from '../../src/store/index.ts';
 import { incidentLabels, INCIDENT_KINDS, simulatedGroup, type IncidentKind, type IncidentLabel } from '../../src/simulator/index.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
 
 /**
  * A shortened `npm run demo`: the demo installation on a fresh database, five weeks of history at
- * a twentieth of the demo's volume fed through the real ingest path (backfill only), the scheduled
- * jobs run as the scheduler would after it, then eight minutes of live feed in which the second
- * hospital's HIS stays silent. Every incident kind of the plan must have produced a firing alert of
- * the rule that watches it on the incident's branch of the tree (its unit, a roll-up above it or a
- * part of it; for source incidents: on the source), and one such alert must be on a work order
- * routed to a person. (A hospital or group alert inhibits the same category's alerts below it, so
- * the order may be the roll-up's, routed to the monitoring center.)
+ * a twentieth of the demo's volume fed through the real ingest path, with the scheduled jobs run
+ * while it is fed, a minute apart, as the scheduler would (one run per simulated day fed), then
+ * eight minutes of live feed in which the delivery app stays silent. Every incident kind
+ * of the plan must have produced a firing alert of the rule that watches it on the incident's
+ * branch of the tree (its unit, a roll-up above it or a part of it; for source incidents: on the
+ * source), and one such alert must be on a work order routed to a person. (A hospital or group
+ * alert inhibits the same category's alerts below it, so the order may be the roll-up's, routed to
+ * the monitoring center.) The silent source sends its history first, so its silence must be on a
+ * work order while the other sources are still backfilling.
  *
  * The clock is fixed on the fourth of a month so that the history holds a closed month (February)
  * and part of the one before (January): the drug-share 环比 and the budget rules judge months.
@@ -39,10 +42,14 @@ const WATCHED_BY: Readonly<Record<IncidentKind, readonly string[]>> = {
   expense_overrun: ['budget_month_deviation', 'budget_3m_avg_deviation', 'budget_half_year_cumulative'],
   source_malformed: ['dq_source_invalid_share', 'dq_source_success_rate'],
   source_silent: ['dq_source_silent'],
+  unregistered_practice: ['cp_unregistered_doctor_online'],
 };
 
-/** How long after its window an incident still shows: an order placed late is delivered (and counted) up to two days later. */
-const LAG_MS: Partial<Record<IncidentKind, number>> = { delivery_late: 3 * 86_400_000 };
+/**
+ * How long after its window an incident still shows: an order placed late is delivered (and
+ * counted) up to two days later; a prescription is dispensed hours after its consultation.
+ */
+const LAG_MS: Partial<Record<IncidentKind, number>> = { delivery_late: 3 * 86_400_000, unregistered_practice: 86_400_000 };
 
 interface FiredAlert {
   readonly id: string;
@@ -103,9 +110,29 @@ function detects(alert: FiredAlert, label: IncidentLabel): boolean {
     return label.kind !== 'source_silent' || alert.firedAt.some((at) => at.getTime() >= from && at.getTime() < to);
   }
   if (!onBranch(alert, label.orgUnit)) return false;
+  // An event's alert (a compliance rule's) is keyed by the event's instant.
+  if (alert.seriesKey.startsWith('event:')) {
+    const at = Date.parse(alert.periodKey);
+    return at >= from && at < to + (LAG_MS[label.kind] ?? 0);
+  }
   const period = parsePeriodKey(alert.periodKey);
   if (!period) return false;
   return period.start.getTime() < to + (LAG_MS[label.kind] ?? 0) && nextPeriod(period.start, period.grain).getTime() > from;
+}
+
+/** What the feed reported (its progress, and why it stopped if it failed). */
+const feedLog: string[] = [];
+/** The moment the silent source's alert was first seen on a routed work order, and how far the backfill had come. */
+let silentOrdered: { at: Date; cursor: string | null; backfillRunning: boolean } | null = null;
+
+async function silentSourceOrdered(db: TestDb['db'], source: string): Promise<boolean> {
+  const r = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM alert a
+       JOIN work_order_alert l ON l.alert_id = a.id::text JOIN work_order w ON w.id = l.order_id
+      WHERE a.rule_code = 'dq_source_silent' AND a.series_key = $1 AND a.state = 'firing' AND NOT ('unassigned' = ANY (w.assignees))`,
+    [`source:${source}`],
+  );
+  return (r.rows[0]?.n ?? 0) > 0;
 }
 
 beforeAll(async () => {
@@ -113,17 +140,36 @@ beforeAll(async () => {
   const clock = createFakeClock(NOW);
   const config = loadConfig({ YUNJIAN_DATA: mkdtempSync(join(tmpdir(), 'yj-demo-')), YUNJIAN_PSEUDONYM_KEY: 'demo-incidents-pseudonym-key-0123456789', LOG_LEVEL: 'silent' });
   const { runtime, services } = await buildHttpApp(t.db, config, clock, pino({ level: 'silent' }));
-  const feed = (s: Services) => startDemoFeed({ db: t.db, clock, runtime, services: s, ctx: systemContext(clock.now()) }, { days: DAYS, scale: SCALE, log: () => undefined, backfillOnly: true }).done;
+  const feed = (s: Services) => startDemoFeed({ db: t.db, clock, runtime, services: s, ctx: systemContext(clock.now()) }, { days: DAYS, scale: SCALE, log: (line) => { feedLog.push(line); }, backfillOnly: true }).done;
   await seedDemoOrganisation(services, clock.now());
-  await installCatalogues(services, runtime);
+  // The catalogues as `installCatalogues` installs them, stamped with the test's clock: the engine
+  // notices a rule switched on by its newer stamp (the monthly rules at the end of the backfill).
+  await runtime.indicators.definitions.installLibrary(systemContext(clock.now()));
+  await runtime.rules.rules.installRulePacks(systemContext(clock.now()), 'YJ');
   plan = await prepareDemo({ db: t.db, runtime, services, ctx: systemContext(clock.now()) }, { days: DAYS, scale: SCALE, horizonDays: 3 });
-  await feed(services);
+  const silentSource = plan.schedule.find((s) => s.kind === 'source_silent')?.source ?? '';
+  // The backfill, with the scheduler's runs in between: one a minute, one per simulated day fed.
+  let backfillRunning = true;
+  const backfill = feed(services).finally(() => { backfillRunning = false; });
+  let cursor: string | null = null;
+  while (backfillRunning) {
+    const next = await readSetting<string>(t.db, 'demo_feed_cursor');
+    if (next === cursor) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
+    }
+    cursor = next;
+    clock.advance(60_000);
+    await runJobs(runtime, clock.now());
+    if (silentOrdered === null && (await silentSourceOrdered(t.db, silentSource))) silentOrdered = { at: clock.now(), cursor, backfillRunning };
+  }
+  await backfill;
   // The scheduler's next two runs: settled history, closed periods, the rules switched on at the end of the backfill.
   for (let minute = 1; minute <= 2; minute++) {
     clock.advance(60_000);
     await runJobs(runtime, clock.now());
   }
-  // Eight minutes of live feed: every source sends (or beats) except the silent HIS.
+  // Live feed: every source sends (or beats) except the silent one.
   clock.advance(6 * 60_000);
   await feed(services);
   await runJobs(runtime, clock.now());
@@ -148,5 +194,22 @@ describe('the demo detects every injected incident kind', () => {
       + ` | firing roll-ups: ${fired.filter((a) => a.orgPathCodes.length <= 2).map((a) => `${a.ruleCode} ${a.orgCode} ${a.periodKey}`).join('; ')}`;
     const ordered = hits.filter((a) => a.assignees !== null && !a.assignees.includes('unassigned'));
     expect(ordered.map((a) => `${a.ruleCode} ${a.orgCode} → ${(a.assignees ?? []).join(',')}`), `work orders for ${kind} (${why})`).not.toEqual([]);
+  });
+
+  it('feeds the silent source\'s history first and the rest without failing', () => {
+    expect(feedLog.filter((line) => line.includes('stopped'))).toEqual([]);
+    const silent = plan.schedule.find((s) => s.kind === 'source_silent')?.source ?? 'none';
+    expect(feedLog.findIndex((line) => line.includes(`history of ${silent} sent first`))).toBe(1);
+    expect(feedLog.some((line) => line.includes('caught up with now'))).toBe(true);
+  });
+
+  it('puts the silent source on a work order while the other sources are still backfilling', () => {
+    expect(silentOrdered, 'no routed work order for the silent source during the backfill').not.toBeNull();
+    expect(silentOrdered?.backfillRunning).toBe(true);
+    // The cursor: every record before it was sent. Most of the history was still to come.
+    const fedDays = (Date.parse(silentOrdered?.cursor ?? plan.now) - Date.parse(plan.from)) / 86_400_000;
+    expect(fedDays).toBeLessThan(DAYS / 2);
+    // Silence shows after five quiet minutes; the scheduler judges it at its next run.
+    expect((silentOrdered?.at.getTime() ?? 0) - Date.parse(NOW)).toBeLessThanOrEqual(7 * 60_000);
   });
 });

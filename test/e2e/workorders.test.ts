@@ -17,13 +17,18 @@ const phone = { viewport: { width: 375, height: 812 }, isMobile: true } as const
 beforeAll(async () => {
   server = await startDemoWebServer();
   browser = await launchChromium();
-  // An order the demo's alerts opened in the internet hospital (H1-ONL and its departments).
-  const r = await server.db.query<{ id: number; code: string; state: string }>(
-    `SELECT w.id, o.code, w.state FROM work_order w JOIN org_unit o ON o.id = w.org_unit_id
-     ORDER BY (o.path LIKE (SELECT path FROM org_unit WHERE code = 'H1-ONL') || '%' AND w.state = 'new') DESC, w.severity DESC, w.id`);
+  // An order the demo's alerts opened in the internet hospital (H1-ONL and its departments) that
+  // its routing did not give the internet hospital's liaison (the data-quality ones go to the
+  // administrator), so that the analyst's dispatch is what brings the liaison in.
+  const r = await server.db.query<{ id: number; code: string; state: string; liaison: boolean }>(
+    `SELECT w.id, o.code, w.state, (SELECT id::text FROM app_user WHERE username = 'liaison.online') = ANY (w.assignees) AS liaison
+       FROM work_order w JOIN org_unit o ON o.id = w.org_unit_id
+     ORDER BY (o.path LIKE (SELECT path FROM org_unit WHERE code = 'H1-ONL') || '%' AND w.state = 'new') DESC,
+              ((SELECT id::text FROM app_user WHERE username = 'liaison.online') = ANY (w.assignees)) ASC, w.severity DESC, w.id`);
   const first = r.rows[0];
   expect(first?.state, `demo orders: ${JSON.stringify(r.rows)}`).toBe('new');
   expect(first?.code, `demo orders: ${JSON.stringify(r.rows)}`).toMatch(/^H1-ONL/);
+  expect(first?.liaison, `demo orders: ${JSON.stringify(r.rows)}`).toBe(false);
   orderId = String(first?.id);
 });
 
@@ -83,14 +88,18 @@ async function offered(page: Page): Promise<(string | null)[]> {
 }
 
 describe('work orders in the console', () => {
-  it('lets the analyst route the internet hospital to its liaison, load holidays, and dispatch a demo order', async () => {
+  it('lets the analyst route the internet hospital\'s compliance orders to its liaison, load holidays, and dispatch a demo order', async () => {
     await withUser('analyst', '1-analyst-dispatch', async ({ page }) => {
       await page.goto('/admin/routing');
       await page.waitForSelector('[data-testid="route-form"]');
+      // The demo routes the internet hospital's orders to its liaison; compliance has no route of its own yet.
+      expect(await page.textContent('[data-route="H1-ONL:*"]')).toContain('互联网医院联络员');
+      expect(await page.locator('[data-route="H1-ONL:compliance"]').count()).toBe(0);
       await page.selectOption('[data-testid="route-form"] select[name="orgUnit"]', 'H1-ONL');
+      await page.fill('[data-testid="route-form"] input[name="category"]', 'compliance');
       await page.check('[data-testid="route-form"] [data-person^="互联网医院联络员"] input');
       await page.click('[data-action="save-route"]');
-      await expect.poll(() => page.textContent('[data-route="H1-ONL:*"]')).toContain('互联网医院联络员');
+      await expect.poll(() => page.textContent('[data-route="H1-ONL:compliance"]')).toContain('互联网医院联络员');
 
       await page.goto('/admin/calendars');
       await page.fill('[data-testid="holiday-import"] textarea', '2031-01-01 off 元旦\n2031-01-04 班 元旦调休');
@@ -103,6 +112,7 @@ describe('work orders in the console', () => {
       // An order from an alert links to its alert; the center may dispatch and close, not verify yet.
       expect(await page.locator('[data-testid="source-alerts"] a').first().getAttribute('href')).toMatch(/^\/alerts\/\d+$/);
       expect(await offered(page)).toEqual(['acknowledge', 'close', 'assign']);
+      expect(await page.textContent('[data-testid="assignees"]')).not.toContain('互联网医院联络员');
       await page.click('[data-command="assign"]');
       await page.check('[data-person^="互联网医院联络员"] input');
       await page.click('[data-action="submit"]');

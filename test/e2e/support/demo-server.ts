@@ -7,6 +7,7 @@ import { installCatalogues, systemContext } from '../../../src/cli/bootstrap.ts'
 import { loadConfig } from '../../../src/config/index.ts';
 import { startDemoFeed } from '../../../src/demo/demo-feed.ts';
 import { seedDemoOrganisation, type DemoLogin } from '../../../src/demo/demo-seed.ts';
+import { prepareDemo } from '../../../src/demo/demo-setup.ts';
 import { buildHttpApp, type Runtime, type Services } from '../../../src/main.ts';
 import { systemClock } from '../../../src/shared/index.ts';
 import type { Db } from '../../../src/store/index.ts';
@@ -18,8 +19,9 @@ import { repoRoot } from './web-server.ts';
  * The whole product as `npm run demo` runs it, over HTTP for browser tests: the simulated
  * hospital group 云健 (YJ → H1/H2/H3 → channels → departments, call center YJ-CC), its sources,
  * the indicator library and rule packs, one account per role (`demoAccounts`, no password change
- * needed), a short backfill of simulated events through the real ingest path (so indicators,
- * alerts and work orders exist), and one pass of every scheduled job.
+ * needed), the demo's budgets, targets, routing, rule tuning and incident plan (`prepareDemo`), a
+ * short backfill of simulated events through the real ingest path (so indicators, alerts and work
+ * orders exist), and one pass of every scheduled job.
  */
 export interface DemoWebServer {
   readonly url: string;
@@ -44,10 +46,14 @@ export async function startDemoWebServer(options: { days?: number; scale?: numbe
   const { app, runtime, services } = await buildHttpApp(t.db, config, systemClock, pino({ level: 'silent' }));
   const logins = await seedDemoOrganisation(services, systemClock.now());
   await installCatalogues(services, runtime);
+  const days = options.days ?? 3;
+  const scale = options.scale ?? 0.1;
+  // As `yunjian demo` does on its first start; budgets and daily targets a month ahead.
+  await prepareDemo({ db: t.db, runtime, services, ctx: systemContext(systemClock.now()) }, { days, scale, horizonDays: 31 });
   await registerWebApp(app, { distDir });
   const feed = startDemoFeed(
     { db: t.db, clock: systemClock, runtime, services, ctx: systemContext(systemClock.now()) },
-    { days: options.days ?? 3, scale: options.scale ?? 0.1, log: () => undefined, backfillOnly: true },
+    { days, scale, log: () => undefined, backfillOnly: true },
   );
   await feed.done;
   const runJobs = async () => { for (const job of runtime.jobs) await job.run(systemClock.now()); };
