@@ -94,11 +94,12 @@ function mergedSketch(raws: readonly unknown[] | null): Sketch | null {
   return { zeros, positive: bins(positive), negative: bins(negative) };
 }
 
+/** The union of the group's keys, unsorted: a query only reads its size (`valueOf`), and sorting a day series' sets cost more than the union. */
 function mergedDistinct(raws: readonly unknown[] | null): readonly string[] | null {
   if (!raws || raws.length === 0) return null;
   const keys = new Set<string>();
   for (const raw of raws) if (Array.isArray(raw)) for (const k of raw) if (typeof k === 'string') keys.add(k);
-  return [...keys].sort();
+  return [...keys];
 }
 
 interface CalendarPeriod {
@@ -174,7 +175,21 @@ export function createIndicatorQueryService(deps: { db: Queryable; catalog: Indi
       .map((t) => ({ indicator: t.indicator, orgUnit: String(t.orgUnitId), grain: t.grain, periodStart: t.periodStart, value: t.value }));
     // Periods are contiguous, so a period is open exactly when it starts at or after the current one.
     const current = bucketStart(clock.now(), grain, timeZone).getTime();
-    const at = (rows: Map<number, SummedRow>, start: Date) => valueOf(d, accumulatorOf(rows.get(start.getTime())));
+    // Each bucket's value once: a period's value is also the next one's 环比 base, and merging the
+    // sketches or distinct sets of a subtree is the costly part of a day series.
+    const values = new Map<Map<number, SummedRow>, Map<number, number | null>>();
+    const at = (rows: Map<number, SummedRow>, start: Date): number | null => {
+      let memo = values.get(rows);
+      if (!memo) {
+        memo = new Map();
+        values.set(rows, memo);
+      }
+      const key = start.getTime();
+      if (memo.has(key)) return memo.get(key) ?? null;
+      const value = valueOf(d, accumulatorOf(rows.get(key)));
+      memo.set(key, value);
+      return value;
+    };
     const points = periods.map((period, i): IndicatorPoint => {
       const { start } = period;
       const value = at(main, start);
