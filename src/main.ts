@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { listAnomalyTransitions } from './alerts/anomaly-marks-repo.ts';
 import { createIndicatorsModule } from './api/indicators.routes.ts';
 import { createIngestModule } from './api/ingest.routes.ts';
 import { createLiveModules } from './api/live.routes.ts';
@@ -9,6 +10,7 @@ import { createWorkOrdersModule } from './api/workorders.routes.ts';
 import { createApp, type AppModule } from './app.ts';
 import { createAccountsService, createAuthService } from './auth/index.ts';
 import type { Config } from './config/index.ts';
+import { createAnomalyMarksService } from './indicators/anomaly-marks-service.ts';
 import { createIndicatorServices } from './indicators/indicators-service.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
 import { loadPseudonymKey } from './ingest/pseudonym-key-service.ts';
@@ -65,7 +67,9 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
   const modules: AppModule[] = [
     createSourcesModule({ db, sources, ingest, quality, clock }),
     createIngestModule({ sources, ingest, clock }),
-    createIndicatorsModule({ services: indicators, clock }),
+    createIndicatorsModule({
+      services: indicators, clock, anomalies: createAnomalyMarksService({ db, listTransitions: (q) => listAnomalyTransitions(db, q) }),
+    }),
     ...rules.modules,
     createWorkOrdersModule({ clock, orgs: services.orgs, workorders, config: workorderConfig, problems, notify }),
     createProblemsModule({ clock, problems }),

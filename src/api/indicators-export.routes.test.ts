@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../../test/support/test-app.ts';
 import { testBackend } from '../../test/support/test-db.ts';
 import { saveAlertTransition } from '../alerts/alerts-repo.ts';
+import { listAnomalyTransitions } from '../alerts/anomaly-marks-repo.ts';
 import { systemContext } from '../cli/bootstrap.ts';
+import { createAnomalyMarksService } from '../indicators/anomaly-marks-service.ts';
 import { insertFixtureEvents, insertFixtureSource, type FixtureEvent } from '../indicators/event-fixture-repo.ts';
 import { createIndicatorServices, type IndicatorServices } from '../indicators/indicators-service.ts';
 import { createRulesService } from '../rules/rules-service.ts';
@@ -24,7 +26,8 @@ describe(`indicator exports and anomaly marks on ${testBackend}`, () => {
       modules: async ({ db, services, clock }) => {
         ind = createIndicatorServices({ db, orgs: services.orgs, clock });
         await ind.definitions.installLibrary({ actor: { kind: 'system', id: null, name: 'yunjian' }, now: clock.now() });
-        return [createIndicatorsModule({ services: ind, clock })];
+        const anomalies = createAnomalyMarksService({ db, listTransitions: (q) => listAnomalyTransitions(db, q) });
+        return [createIndicatorsModule({ services: ind, anomalies, clock })];
       },
     });
     const orgs = ta.services.orgs;

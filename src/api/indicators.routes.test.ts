@@ -2,6 +2,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../../test/support/test-app.ts';
 import { testBackend } from '../../test/support/test-db.ts';
+import { listAnomalyTransitions } from '../alerts/anomaly-marks-repo.ts';
+import { createAnomalyMarksService } from '../indicators/anomaly-marks-service.ts';
 import { insertFixtureEvents, insertFixtureSource, type FixtureEvent } from '../indicators/event-fixture-repo.ts';
 import { createIndicatorServices, type IndicatorServices } from '../indicators/indicators-service.ts';
 import { createIndicatorsModule } from './indicators.routes.ts';
@@ -31,7 +33,8 @@ describe(`indicator routes on ${testBackend}`, () => {
       modules: async ({ db, services, clock }) => {
         ind = createIndicatorServices({ db, orgs: services.orgs, clock });
         await ind.definitions.installLibrary({ actor: { kind: 'system', id: null, name: 'yunjian' }, now: clock.now() });
-        return [createIndicatorsModule({ services: ind, clock })];
+        const anomalies = createAnomalyMarksService({ db, listTransitions: (q) => listAnomalyTransitions(db, q) });
+        return [createIndicatorsModule({ services: ind, anomalies, clock })];
       },
     });
     const orgs = ta.services.orgs;

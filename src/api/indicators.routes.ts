@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppModule } from '../app.ts';
+import type { AnomalyMarksService } from '../indicators/anomaly-marks-service.ts';
 import type { IndicatorServices } from '../indicators/indicators-service.ts';
 import type { DefinitionView } from '../indicators/definitions-service.ts';
 import { readUploadRows } from '../indicators/manual-values-service.ts';
@@ -67,11 +68,13 @@ const AnomalyJson = Type.Object({
 });
 
 export function createIndicatorsModule(deps: {
-  services: Pick<IndicatorServices, 'definitions' | 'queries' | 'manualValues' | 'targets' | 'exports' | 'anomalies'>;
+  services: Pick<IndicatorServices, 'definitions' | 'queries' | 'manualValues' | 'targets' | 'exports'>;
+  /** Built where the alert tables are reachable (main.ts): the marks are anomaly rules' alerts. */
+  anomalies: AnomalyMarksService;
   clock: Clock;
 }): AppModule {
-  const { definitions, queries, manualValues, targets, exports, anomalies } = deps.services;
-  const { clock } = deps;
+  const { definitions, queries, manualValues, targets, exports } = deps.services;
+  const { anomalies, clock } = deps;
 
   function register(app: FastifyInstance): void {
     app.get('/api/indicators', {

@@ -1,7 +1,6 @@
 import type { OrgUnit } from '../orgs/index.ts';
 import type { Clock } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
-import { createAnomalyMarksService } from './anomaly-marks-service.ts';
 import { createIndicatorCatalog } from './catalog-service.ts';
 import { createIndicatorDefinitionsService } from './definitions-service.ts';
 import { createIndicatorExportService } from './export-service.ts';
@@ -34,7 +33,6 @@ export function createIndicatorServices(deps: { db: Db; orgs: IndicatorOrgs; clo
     manualValues: createManualValuesService({ db, catalog, orgs }),
     targets,
     exports: createIndicatorExportService({ db, catalog, queries, targets, clock }),
-    anomalies: createAnomalyMarksService({ db }),
     rebuild: createIndicatorRebuildService({ db, catalog }),
     rollupConsumer: createIndicatorRollupConsumer({ catalog }),
   };

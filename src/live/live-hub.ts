@@ -1,5 +1,5 @@
+import { advanceCursor, awaitedIds, startCursor, type IdCursor } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
-import { advanceCursor, awaitedIds, startCursor, type IdCursor } from './cursor.ts';
 import type { LiveChange } from './live.ts';
 import { readAlertTransitions, readDataArrivals, readLatestIds, readWorkOrderChanges } from './live-repo.ts';
 

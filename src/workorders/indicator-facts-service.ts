@@ -3,10 +3,9 @@ import type { WorkingCalendar } from '../calendar/index.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Source } from '../ingest/source-repo.ts';
 import type { SourcesService } from '../ingest/sources-service.ts';
-import { advanceCursor, awaitedIds, startCursor, type IdCursor } from '../live/index.ts';
 import type { OrgsService } from '../orgs/index.ts';
 import type { ScheduledJob } from '../scheduler/index.ts';
-import { AppError } from '../shared/index.ts';
+import { advanceCursor, AppError, awaitedIds, startCursor, type IdCursor } from '../shared/index.ts';
 import { readSetting, writeSetting, type Db } from '../store/index.ts';
 import {
   MISS_PATIENCE_MS, pendingMissIds, toNdjsonLine, WORK_ORDER_EVENT_SCHEMA, WORK_ORDER_EVENT_TYPE, WORK_ORDER_FACTS_SOURCE, workOrderFacts, type MilestoneEvent,

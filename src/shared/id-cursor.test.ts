@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceCursor, awaitedIds, GAP_PATIENCE_MS, MAX_GAPS, startCursor } from './cursor.ts';
+import { advanceCursor, awaitedIds, GAP_PATIENCE_MS, MAX_GAPS, startCursor } from './id-cursor.ts';
 
 describe('id cursor', () => {
   it('moves past the ids it read and awaits nothing when they are contiguous', () => {

@@ -1,14 +1,16 @@
 import type { Queryable } from '../store/index.ts';
-import type { AnomalyTransitionRow } from './anomaly-marks.ts';
+import type { AnomalyTransitionRow } from '../indicators/anomaly-marks.ts';
+import type { AnomalyTransitionQuery } from '../indicators/anomaly-marks-service.ts';
 
 /**
- * SQL for anomaly marks: read-only over the rule engine's tables (rule, alert, alert_history).
- * An alert is keyed by (rule, org unit, series, period), so each row is one anomalous period
+ * SQL for the indicator explorer's anomaly marks: read-only over the rule engine's tables (rule,
+ * alert, alert_history), so it lives with the alerts and is handed to the indicators module as a
+ * function (see createAnomalyMarksService). An alert is keyed by (rule, org unit, series, period), so each row is one anomalous period
  * with the detail of its latest transition into pending or firing.
  */
 export async function listAnomalyTransitions(
   db: Queryable,
-  q: { indicator: string; grain: string; orgUnitId: number; fromKey: string; toKey: string; limit: number },
+  q: AnomalyTransitionQuery,
 ): Promise<AnomalyTransitionRow[]> {
   const { rows } = await db.query<AnomalyTransitionRow>(
     `SELECT a.id AS "alertId", a.rule_code AS "ruleCode", r.definition->>'nameZh' AS "ruleNameZh", r.definition->>'nameEn' AS "ruleNameEn",
