@@ -85,7 +85,7 @@ describe('alerts console', () => {
       await page.waitForURL(`**/alerts/${String(alertId)}`);
       await page.waitForSelector('[data-testid="alert-history"] tr[data-transition="firing"]');
       await page.waitForSelector('[data-testid="alert-chart"] canvas');
-      expect(await page.textContent('[data-testid="alert-state"]')).toContain('告警中');
+      await expect.poll(() => page.textContent('[data-testid="alert-state"]')).toContain('告警中');
       expect(await page.locator('[data-testid="alert-silenced"]').count()).toBe(0);
 
       await page.click('[data-action="silence-alert"]');
@@ -98,12 +98,12 @@ describe('alerts console', () => {
       await page.click('.modal [data-ends-in="24"]');
       await page.click('.modal [data-action="submit"]');
       await page.waitForSelector('[data-testid="alert-silenced"]');
-      expect(await page.textContent('[data-testid="alert-silenced"]')).toContain('候诊系统升级');
+      await expect.poll(() => page.textContent('[data-testid="alert-silenced"]')).toContain('候诊系统升级');
       expect(await page.locator('.modal').count()).toBe(0);
 
       await page.click('[data-nav="admin-silences"]');
       await page.waitForSelector('[data-testid="silences-page"] tr[data-silence]');
-      expect(await page.textContent('[data-testid="silences-page"] tr[data-silence]')).toContain('候诊系统升级');
+      await expect.poll(() => page.textContent('[data-testid="silences-page"] tr[data-silence]')).toContain('候诊系统升级');
       await page.click('[data-action="create-mute-window"]');
       await page.fill('.modal input[name="name"]', '夜间');
       await page.fill('.modal input[name="timezone"]', 'Mars/Olympus');
@@ -112,7 +112,7 @@ describe('alerts console', () => {
       await page.fill('.modal input[name="timezone"]', 'Asia/Shanghai');
       await page.click('.modal [data-action="submit"]');
       await page.waitForSelector('[data-mute-window="夜间"]');
-      expect(await page.textContent('[data-mute-window="夜间"]')).toContain('22:00–07:00');
+      await expect.poll(() => page.textContent('[data-mute-window="夜间"]')).toContain('22:00–07:00');
     }, { refusals: [400] });
     const silences = await server.db.query<{ reason: string; created_by: string; ends_at: Date }>('SELECT reason, created_by, ends_at FROM silence');
     expect(silences.rows).toHaveLength(1);
@@ -169,7 +169,7 @@ describe('alerts console', () => {
       await page.fill('[data-field="/bound"] input', '45');
       await page.click('[data-action="save-rule"]');
       await page.waitForSelector('[data-field-error="/messageZh"]');
-      expect(await page.textContent('[data-field-error="/messageZh"]')).toContain('nonsense');
+      await expect.poll(() => page.textContent('[data-field-error="/messageZh"]')).toContain('nonsense');
 
       await page.fill('[data-field="/messageZh"] textarea', message);
       await page.click('[data-action="save-rule"]');
@@ -180,9 +180,9 @@ describe('alerts console', () => {
       await page.waitForSelector('[data-testid="dry-run-firings"]');
       const firings = Number(await page.getAttribute('[data-testid="dry-run-firings"]', 'data-firings'));
       expect(Number.isInteger(firings)).toBe(true);
-      expect(await page.textContent('[data-testid="dry-run-firings"]')).toContain(`会触发 ${String(firings)} 次`);
+      await expect.poll(() => page.textContent('[data-testid="dry-run-firings"]')).toContain(`会触发 ${String(firings)} 次`);
       if (firings > 0) await page.waitForSelector('[data-testid="dry-run"] canvas');
-      else expect(await page.textContent('[data-testid="dry-run"]')).toContain('所选时段内不会触发');
+      else await expect.poll(() => page.textContent('[data-testid="dry-run"]')).toContain('所选时段内不会触发');
     }, { refusals: [400] });
     const after = await server.db.query<{ version: number; bound: number }>("SELECT version, (definition->>'bound')::float AS bound FROM rule WHERE code = 'wait_time_high'");
     expect(after.rows[0]).toMatchObject({ version: Number(before.rows[0]?.version) + 1, bound: 45 });

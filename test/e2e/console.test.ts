@@ -74,7 +74,7 @@ describe('web console', () => {
       await page.waitForURL((url) => url.pathname === '/');
       changed.add('admin');
       await expect.poll(() => page.textContent('[data-testid="scope-name"]')).toBe('集团');
-      expect(await page.textContent('[data-testid="unit-count"]')).toBe('5');
+      await expect.poll(() => page.textContent('[data-testid="unit-count"]')).toBe('5');
       expect(await navEntries(page)).toEqual(
         [
           'overview', 'orgs', 'indicators', 'alerts', 'workorders', 'problems', 'sources', 'screen',
@@ -89,10 +89,10 @@ describe('web console', () => {
   it('switches the language to English and back, and keeps the choice after a reload', async () => {
     await withPage('language-switch', async ({ page }) => {
       await signIn(page, 'admin');
-      expect(await page.textContent('h1')).toContain('总览');
+      await expect.poll(() => page.textContent('h1')).toContain('总览');
       await page.click('.topbar [data-locale="en"]');
       await expect.poll(() => page.textContent('h1')).toContain('Overview');
-      expect(await page.textContent('[data-testid="scope-name"]')).toBe('Group');
+      await expect.poll(() => page.textContent('[data-testid="scope-name"]')).toBe('Group');
       await page.reload();
       await expect.poll(() => page.textContent('h1')).toContain('Overview');
       expect(await page.getAttribute('html', 'lang')).toBe('en');
@@ -113,7 +113,7 @@ describe('web console', () => {
       await page.fill('.modal input[name="initialPassword"]', 'Welcome2026x');
       await page.click('.modal [data-action="submit"]');
       await page.waitForSelector('[data-user="nurse.wang"]');
-      expect(await page.textContent('[data-user="nurse.wang"]')).toContain('待改密');
+      await expect.poll(() => page.textContent('[data-user="nurse.wang"]')).toContain('待改密');
 
       await page.click('[data-user="nurse.wang"] [data-action="add-grant"]');
       await page.selectOption('.modal select[name="orgUnit"]', 'DEPT-B');
@@ -132,7 +132,7 @@ describe('web console', () => {
     await withPage('liaison-scope', async ({ page }) => {
       await signIn(page, 'liaison.a');
       await expect.poll(() => page.textContent('[data-testid="scope-name"]')).toBe('心内科');
-      expect(await page.textContent('[data-testid="unit-count"]')).toBe('1');
+      await expect.poll(() => page.textContent('[data-testid="unit-count"]')).toBe('1');
       // Liaisons read indicators and alerts and work their orders; no sources, rules or administration.
       expect(await navEntries(page)).toEqual(['overview', 'orgs', 'indicators', 'alerts', 'workorders', 'problems', 'screen']);
       await page.click('[data-nav="orgs"]');

@@ -58,19 +58,19 @@ describe('indicator explorer', () => {
       await page.waitForSelector('[data-testid="series-table"] tr[data-period]');
       // The link's selection is completed with a default range, in the URL too.
       expect(query(page)).toMatchObject({ code: 'outpatient_visits', org: 'H1', grain: 'day', from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
-      expect(await page.textContent('[data-testid="indicator-title"]')).toContain('门诊人次数');
+      await expect.poll(() => page.textContent('[data-testid="indicator-title"]')).toContain('门诊人次数');
       expect(await page.locator('[data-testid="series-table"] tr[data-period]').count()).toBe(30);
       expect(await chartSeries(page)).toEqual(expect.arrayContaining(['value', 'open', 'previous', 'yearAgo']));
       // Today is open: marked as such in the chart and the table, never as a drop.
       const today = periodKey(new Date(), 'day');
       expect(await page.getAttribute('.indicator-chart', 'data-open-periods')).toBe(today);
-      expect(await page.textContent(`tr[data-period="${today}"]`)).toContain('未结束');
+      await expect.poll(() => page.textContent(`tr[data-period="${today}"]`)).toContain('未结束');
 
       await page.selectOption('select[name="grain"]', 'month');
       await page.waitForURL((url) => url.searchParams.get('grain') === 'month');
       await expect.poll(() => page.locator('[data-testid="series-table"] tr[data-period]').count()).toBe(12);
       await expect.poll(() => chartSeries(page)).toEqual(expect.arrayContaining(['value', 'open', 'previous', 'yearAgo', 'target']));
-      expect(await page.textContent(`tr[data-period="${thisMonth}"]`)).toMatch(/5,000.*未结束/);
+      await expect.poll(() => page.textContent(`tr[data-period="${thisMonth}"]`)).toMatch(/5,000.*未结束/);
 
       // Breakdown by the hospital's channels, with the hospital's total; H1 ranked among the group's units.
       await expect.poll(async () => (await attributes(page, '[data-breakdown-org]', 'data-breakdown-org')).sort()).toEqual(['H1-OFF', 'H1-ONL']);
@@ -104,7 +104,7 @@ describe('indicator explorer', () => {
       expect(query(page)['org']).toBe('H1-OFF-CARD');
       expect(await attributes(page, 'select[name="org"] option', 'value')).toEqual(['H1-OFF-CARD']);
       await page.waitForSelector('[data-testid="no-ranking"]');
-      expect(await page.textContent('[data-testid="breakdown"]')).toContain('没有下级组织');
+      await expect.poll(() => page.textContent('[data-testid="breakdown"]')).toContain('没有下级组织');
 
       // A link to the hospital is refused by the API and shows no data.
       await page.goto('/indicators?code=outpatient_visits&org=H1&grain=day');
@@ -120,7 +120,7 @@ describe('indicator administration', () => {
       await signIn(page, 'analyst');
       await page.click('[data-nav="admin-indicators"]');
       await page.waitForSelector('[data-definition="outpatient_visits"]');
-      expect(await page.textContent('[data-definition="outpatient_visits"]')).toContain('门诊人次数');
+      await expect.poll(() => page.textContent('[data-definition="outpatient_visits"]')).toContain('门诊人次数');
       await page.click('[data-definition="outpatient_visits"] [data-action="view-json"]');
       await expect.poll(() => page.textContent('[data-testid="definition-json"]')).toContain('"code": "outpatient_visits"');
       await page.click('.modal button[type="button"]');

@@ -60,7 +60,7 @@ describe('big screen', () => {
         const url = page.url();
         await raiseDermatologyAlert();
         await page.waitForSelector('[data-testid="screen-ticker"] [data-tick="alert"][data-org="H1-OFF-DERM"]', { timeout: 15_000 });
-        expect(await page.textContent('[data-testid="screen-ticker"]')).toContain('皮肤科实时探针');
+        await expect.poll(() => page.textContent('[data-testid="screen-ticker"]')).toContain('皮肤科实时探针');
         // The probe fires for the open hour (and the scheduler's catch-up of the hour before, which had visits too).
         await expect.poll(async () => Number(await page.textContent('[data-counter="p1"] .counter-value')), { timeout: 15_000 }).toBeGreaterThan(p1);
         const after = await getInPage<Overview>(page, '/api/overview?org=YJ');

@@ -108,7 +108,7 @@ describe('data sources and quality in the console', () => {
       await page.click('.modal button:has-text("关闭")');
       await page.waitForSelector(`tr[data-source="${NEW_SOURCE}"]`);
       expect(await page.locator('[data-testid="source-token-secret"]').count()).toBe(0);
-      expect(await page.textContent(`tr[data-source="${NEW_SOURCE}"]`)).toContain('每 30 分钟至少一批');
+      await expect.poll(() => page.textContent(`tr[data-source="${NEW_SOURCE}"]`)).toContain('每 30 分钟至少一批');
       await page.reload();
       await page.waitForSelector(`tr[data-source="${NEW_SOURCE}"]`);
       expect(await page.content()).not.toContain(secret);
@@ -132,8 +132,8 @@ describe('data sources and quality in the console', () => {
       await page.goto(`/sources/${id}`);
       await page.waitForSelector('[data-testid="quarantine-table"] tr[data-quarantine]');
       expect(await page.locator('tr[data-quarantine]').count()).toBe(4);
-      expect(await page.textContent('[data-testid="detail-rejected"]')).toContain('4');
-      expect(await page.textContent('[data-testid="source-status"]')).toBe('数据异常');
+      await expect.poll(() => page.textContent('[data-testid="detail-rejected"]')).toContain('4');
+      await expect.poll(() => page.textContent('[data-testid="source-status"]')).toBe('数据异常');
       // The analyst may read the quarantine but not re-process it: no button the API would refuse.
       expect(await page.locator('[data-action="reprocess"]').count()).toBe(0);
     });

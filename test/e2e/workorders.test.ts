@@ -93,7 +93,7 @@ describe('work orders in the console', () => {
       await page.goto('/admin/routing');
       await page.waitForSelector('[data-testid="route-form"]');
       // The demo routes the internet hospital's orders to its liaison; compliance has no route of its own yet.
-      expect(await page.textContent('[data-route="H1-ONL:*"]')).toContain('互联网医院联络员');
+      await expect.poll(() => page.textContent('[data-route="H1-ONL:*"]')).toContain('互联网医院联络员');
       expect(await page.locator('[data-route="H1-ONL:compliance"]').count()).toBe(0);
       await page.selectOption('[data-testid="route-form"] select[name="orgUnit"]', 'H1-ONL');
       await page.fill('[data-testid="route-form"] input[name="category"]', 'compliance');
@@ -128,7 +128,7 @@ describe('work orders in the console', () => {
       await w.screenshot('e2e-workorders-2a-board-new');
       await openOrder(page);
       await expect.poll(() => page.locator('[data-testid="timeline"] [data-kind="notify"]').count()).toBeGreaterThan(0);
-      expect(await page.textContent('[data-countdown="acknowledge"]')).toMatch(/剩余|超期/);
+      await expect.poll(() => page.textContent('[data-countdown="acknowledge"]')).toMatch(/剩余|超期/);
       // Verify, close and reopen belong to the originator or the center: never offered here.
       expect(await offered(page)).toEqual(['acknowledge', 'assign']);
       await command(page, 'acknowledge', 'acknowledged');
@@ -144,7 +144,7 @@ describe('work orders in the console', () => {
       await page.setInputFiles('[data-testid="comment-form"] input[type="file"]', { name: '审方分析.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 analysis') });
       await page.click('[data-action="send-comment"]');
       await expect.poll(() => page.textContent('[data-testid="timeline"]')).toContain('已联系互联网医院药学部');
-      expect(await page.textContent('[data-testid="timeline"]')).toContain('审方分析.pdf');
+      await expect.poll(() => page.textContent('[data-testid="timeline"]')).toContain('审方分析.pdf');
       const href = await page.locator('[data-testid="attachments"] a').first().getAttribute('href');
       const download = await page.request.get(href ?? '');
       expect(await download.text()).toBe('%PDF-1.4 analysis');
@@ -155,7 +155,7 @@ describe('work orders in the console', () => {
       await page.fill('textarea[name="actionTaken"]', '增加夜班审方药师一名，设置30分钟超时提醒');
       await page.click('[data-action="submit"]');
       await expect.poll(() => page.getAttribute('[data-testid="order-state"]', 'data-state')).toBe('resolved');
-      expect(await page.textContent('[data-testid="resolution"]')).toContain('夜间药师排班不足');
+      await expect.poll(() => page.textContent('[data-testid="resolution"]')).toContain('夜间药师排班不足');
       expect(await offered(page)).toEqual(['assign']);
       await w.screenshot('e2e-workorders-2d-resolved');
       expect(await boardColumnOf(page)).toBe('resolved');
@@ -182,7 +182,7 @@ describe('work orders in the console', () => {
       await page.fill('textarea[name="note"]', '复核审方时长已恢复正常');
       await page.click('[data-action="submit"]');
       await expect.poll(() => page.getAttribute('[data-testid="order-state"]', 'data-state')).toBe('closed');
-      expect(await page.textContent('[data-testid="timeline"]')).toContain('核实关闭');
+      await expect.poll(() => page.textContent('[data-testid="timeline"]')).toContain('核实关闭');
       await w.screenshot('e2e-workorders-4a-closed');
       expect(await boardColumnOf(page, '?view=all')).toBe('closed');
     }, phone);
