@@ -79,6 +79,20 @@ describe('bucketStart', () => {
 });
 
 describe('next and previous period', () => {
+  it('agree with direct zone arithmetic, including answers served from their memo', () => {
+    const plus = { hour: { hours: 1 }, day: { days: 1 }, week: { weeks: 1 }, month: { months: 1 }, quarter: { quarters: 1 }, year: { years: 1 } };
+    fc.assert(
+      fc.property(instantArb, fc.integer({ min: -900_000, max: 900_000 }), grainArb, zoneArb, (instant, nudge, grain, zone) => {
+        for (const t of [instant, new Date(instant.getTime() + nudge), instant]) {
+          const start = DateTime.fromJSDate(t, { zone }).startOf(grain);
+          expect(nextPeriod(t, grain, zone).getTime()).toBe(start.plus(plus[grain]).toMillis());
+          expect(previousPeriod(t, grain, zone).getTime()).toBe(start.minus(plus[grain]).toMillis());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('are inverse and adjacent', () => {
     fc.assert(
       fc.property(instantArb, grainArb, zoneArb, (instant, grain, zone) => {

@@ -81,14 +81,38 @@ export function bucketStart(instant: Date, grain: Grain, timeZone: string = DEFA
   return new Date(computed.starts[grain]);
 }
 
+/**
+ * Neighbouring period starts, memoised by zone, grain, direction and the period's own start: the
+ * rule engine walks series period by period (baselines, windows, missing periods) many times per
+ * pass, and each luxon step costs several zone-offset lookups.
+ */
+const neighbourCache = new Map<string, Map<number, number>>();
+
+function neighbour(instant: Date, grain: Grain, timeZone: string, direction: 1 | -1): Date {
+  const start = bucketStart(instant, grain, timeZone).getTime();
+  const key = `${timeZone}|${grain}|${String(direction)}`;
+  let cache = neighbourCache.get(key);
+  const hit = cache?.get(start);
+  if (hit !== undefined) return new Date(hit);
+  const dt = local(new Date(start), timeZone);
+  const computed = (direction === 1 ? dt.plus(STEP[grain]) : dt.minus(STEP[grain])).toMillis();
+  if (!cache) {
+    cache = new Map();
+    neighbourCache.set(key, cache);
+  }
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(start, computed);
+  return new Date(computed);
+}
+
 /** The start of the period after the one containing `instant`. */
 export function nextPeriod(instant: Date, grain: Grain, timeZone: string = DEFAULT_TIME_ZONE): Date {
-  return local(instant, timeZone).startOf(UNIT[grain]).plus(STEP[grain]).toJSDate();
+  return neighbour(instant, grain, timeZone, 1);
 }
 
 /** The start of the period before the one containing `instant`. */
 export function previousPeriod(instant: Date, grain: Grain, timeZone: string = DEFAULT_TIME_ZONE): Date {
-  return local(instant, timeZone).startOf(UNIT[grain]).minus(STEP[grain]).toJSDate();
+  return neighbour(instant, grain, timeZone, -1);
 }
 
 /** The exclusive end of the period containing `instant` (equal to the next period's start). */
