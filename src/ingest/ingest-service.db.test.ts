@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../cli/bootstrap.ts';
 import { buildServices } from '../main.ts';
 import { createFakeClock, isAppError } from '../shared/index.ts';
-import { openPostgresDb } from '../store/index.ts';
+import { openPostgresDb, type Db } from '../store/index.ts';
 import { buildIngest, captureLog, testPseudonymKey } from '../../test/support/ingest-app.ts';
 import { createTestDb, testBackend, type TestDb } from '../../test/support/test-db.ts';
 import { createBatchCommitter, findUnstorableString, lagBucket, LAG_BUCKETS_SECONDS } from './commit-service.ts';
@@ -109,6 +109,88 @@ describe('ingest service', () => {
     expect(q?.rejectedByCode['INGEST_ORG_UNIT_OUT_OF_SCOPE']).toBe(2);
     expect(await built.quality.readSourceQuality(999_999, new Date(0), new Date())).toBeNull();
   });
+  it('commits concurrent batches as one group: one consumer pass, each batch its own outcomes, a failing batch alone refused', async () => {
+    const passes: string[][] = [];
+    // Counts the statements run outside a transaction (each request's org lookup), to know when requests have queued.
+    let lookups = 0;
+    const db: Db = {
+      backend: t.db.backend,
+      query: async (sql, params) => { const r = await t.db.query(sql, params); lookups++; return r as never; },
+      transaction: (work) => t.db.transaction(work),
+      withAdvisoryLock: (key, work) => t.db.withAdvisoryLock(key, work),
+      tryAdvisoryLock: (key) => t.db.tryAdvisoryLock(key),
+      exec: (sql) => t.db.exec(sql),
+      close: () => t.db.close(),
+    };
+    const queued = async (n: number) => { await expect.poll(() => lookups).toBe(n); await new Promise((r) => setTimeout(r, 10)); };
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const commit = createBatchCommitter({
+      db, log, maxConcurrentCommits: 1,
+      consumers: [{
+        name: 'grouping',
+        inTransaction(_tx, events) {
+          passes.push(events.map((e) => e.eventId));
+          return Promise.resolve();
+        },
+        // Holding the first commit after its transaction keeps the group queue busy while the database is free.
+        async afterCommit(events) {
+          if (events.some((e) => e.eventId === 'g-blocker')) await gate;
+        },
+      }],
+    });
+    const ev = (id: string, channel = 'offline'): CanonicalEvent => ({ id, type: 'visit', schemaVersion: 1, orgUnit: 'WARD-1', occurredAt: '2026-11-23T01:00:00.000Z', attributes: { visitId: id, channel } });
+    const batch = (...events: CanonicalEvent[]) => events.map((event, index) => ({ index, format: 'event' as const, event }));
+    const blocker = commit(source, batch(ev('g-blocker')), clock.now());
+    await expect.poll(() => passes.length).toBe(1);
+    // While the first transaction waits, three requests queue; they are committed together.
+    // Requests reach the queue in whatever order their org lookups finish, so the checks do not depend on it.
+    const grouped = await Promise.all([
+      commit(source, batch(ev('g-1'), ev('g-2')), clock.now()),
+      commit(source, batch(ev('g-2'), ev('g-3')), clock.now()),
+      commit(source, batch(ev('g-3'), ev('g-4', 'online')), clock.now()),
+      commit(source, batch(ev('g-4')), clock.now()),
+      (async () => { await queued(5); release(); })().then(() => null),
+    ]);
+    await blocker;
+    expect(passes.slice(1).map((ids) => [...ids].sort())).toEqual([['g-1', 'g-2', 'g-3', 'g-4']]);
+    const outcomes = grouped.flatMap((r) => r?.outcomes.map((o) => `${o.eventId}:${o.outcome}`) ?? []).sort();
+    const g4 = outcomes.filter((o) => o.startsWith('g-4:')).sort();
+    expect(outcomes.filter((o) => !o.startsWith('g-4:'))).toEqual(['g-1:accepted', 'g-2:accepted', 'g-2:duplicate', 'g-3:accepted', 'g-3:duplicate']);
+    expect(g4).toEqual(['g-4:accepted', 'g-4:conflict']);
+
+    // A group whose transaction fails is committed again batch by batch: only the failing batch is refused.
+    passes.length = 0;
+    let open: () => void = () => undefined;
+    const second = new Promise<void>((resolve) => { open = resolve; });
+    lookups = 0;
+    const gated = createBatchCommitter({ db, log, maxConcurrentCommits: 1, consumers: [{
+      name: 'gated',
+      inTransaction(_tx, events) {
+        passes.push(events.map((e) => e.eventId));
+        return events.some((e) => e.eventId === 'g-poison') ? Promise.reject(new Error('poisoned batch')) : Promise.resolve();
+      },
+      async afterCommit(events) {
+        if (events.some((e) => e.eventId === 'h-wait')) await second;
+      },
+    }] });
+    const waiting = gated(source, batch(ev('h-wait')), clock.now());
+    await expect.poll(() => passes.length).toBe(1);
+    const results = Promise.allSettled([gated(source, batch(ev('h-1')), clock.now()), gated(source, batch(ev('g-poison')), clock.now()), gated(source, batch(ev('h-2')), clock.now())]);
+    await queued(4);
+    open();
+    await waiting;
+    const [ok1, poisoned, ok2] = await results;
+    const [together, ...alone] = passes.slice(1);
+    expect([...(together ?? [])].sort()).toEqual(['g-poison', 'h-1', 'h-2']);
+    expect(alone).toEqual((together ?? []).map((id) => [id]));
+    expect(ok1?.status === 'fulfilled' && ok1.value.accepted).toBe(1);
+    expect(ok2?.status === 'fulfilled' && ok2.value.accepted).toBe(1);
+    expect(poisoned?.status === 'rejected' && String(poisoned.reason)).toContain('poisoned batch');
+    const stored = await t.db.query<{ event_id: string }>("SELECT event_id FROM event WHERE event_id IN ('h-1', 'h-2', 'g-poison') ORDER BY event_id");
+    expect(stored.rows.map((r) => r.event_id)).toEqual(['h-1', 'h-2']);
+  });
+
   it('answers INGEST_STORAGE_UNAVAILABLE when storage is gone, and never reports the batch as accepted', async () => {
     // Runs last: on PGlite it closes the file's shared database (a second in-memory one is slow to start).
     const gone = testBackend === 'postgres' && t.url !== undefined ? openPostgresDb(t.url) : t.db;
