@@ -24,40 +24,70 @@ function toEntry(row: AuditRow): AuditEntry {
   };
 }
 
+/** One entry to append: who, what, when. */
+export interface AuditAppend {
+  readonly actor: AuditActor;
+  readonly record: AuditRecord;
+  readonly at: Date;
+}
+
 /**
  * Appends one entry inside the caller's transaction, so the entry commits with the change it
  * records. The transaction-scoped advisory lock serialises appends across processes; call this
  * last in a transaction to keep the lock short.
  */
 export async function appendAudit(tx: Queryable, actor: AuditActor, record: AuditRecord, at: Date): Promise<AuditEntry> {
+  const [entry] = await appendAudits(tx, [{ actor, record, at }]);
+  if (entry === undefined) throw new Error('audit append stored nothing');
+  return entry;
+}
+
+/**
+ * Appends entries in the order given, chained as if appended one by one: one lock, one read of
+ * the chain's end and one multi-row insert, for the work-order consumer's passes that record
+ * hundreds of transitions at once.
+ */
+export async function appendAudits(tx: Queryable, appends: readonly AuditAppend[]): Promise<AuditEntry[]> {
+  if (appends.length === 0) return [];
   await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.auditAppend]);
   const last = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1');
-  const prev = last.rows[0];
-  // Timestamps are kept to the millisecond so the hash survives the database round trip.
-  const content = {
-    seq: (prev?.seq ?? 0) + 1,
-    at: new Date(Math.floor(at.getTime())),
-    actorKind: actor.kind,
-    actorId: actor.id,
-    actorName: actor.name,
-    action: record.action,
-    targetKind: record.targetKind ?? null,
-    targetId: record.targetId ?? null,
-    orgUnitId: record.orgUnitId ?? null,
-    summary: record.summary ?? {},
-    ip: actor.ip ?? null,
-    userAgent: actor.userAgent ?? null,
-    requestId: actor.requestId ?? null,
-  };
-  const prevHash = prev?.hash ?? '';
-  const hash = hashAuditEntry(content, prevHash);
+  let seq = last.rows[0]?.seq ?? 0;
+  let prevHash = last.rows[0]?.hash ?? '';
+  const entries: AuditEntry[] = [];
+  for (const { actor, record, at } of appends) {
+    seq += 1;
+    // Timestamps are kept to the millisecond so the hash survives the database round trip.
+    const content = {
+      seq,
+      at: new Date(Math.floor(at.getTime())),
+      actorKind: actor.kind,
+      actorId: actor.id,
+      actorName: actor.name,
+      action: record.action,
+      targetKind: record.targetKind ?? null,
+      targetId: record.targetId ?? null,
+      orgUnitId: record.orgUnitId ?? null,
+      summary: record.summary ?? {},
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent ?? null,
+      requestId: actor.requestId ?? null,
+    };
+    const hash = hashAuditEntry(content, prevHash);
+    entries.push({ ...content, prevHash, hash });
+    prevHash = hash;
+  }
   await tx.query(
     `INSERT INTO audit_entry (seq, at, actor_kind, actor_id, actor_name, action, target_kind, target_id, org_unit_id, summary, ip, user_agent, request_id, prev_hash, hash)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
-    [content.seq, content.at, content.actorKind, content.actorId, content.actorName, content.action, content.targetKind, content.targetId,
-      content.orgUnitId, JSON.stringify(content.summary), content.ip, content.userAgent, content.requestId, prevHash, hash],
+     SELECT x.seq, x.at, x.actor_kind, x.actor_id, x.actor_name, x.action, x.target_kind, x.target_id, x.org_unit_id, x.summary, x.ip, x.user_agent, x.request_id, x.prev_hash, x.hash
+       FROM jsonb_to_recordset($1::jsonb) AS x(seq bigint, at timestamptz, actor_kind text, actor_id text, actor_name text, action text, target_kind text,
+            target_id text, org_unit_id bigint, summary jsonb, ip text, user_agent text, request_id text, prev_hash text, hash text)
+      ORDER BY x.seq`,
+    [JSON.stringify(entries.map((e) => ({
+      seq: e.seq, at: e.at.toISOString(), actor_kind: e.actorKind, actor_id: e.actorId, actor_name: e.actorName, action: e.action, target_kind: e.targetKind,
+      target_id: e.targetId, org_unit_id: e.orgUnitId, summary: e.summary, ip: e.ip, user_agent: e.userAgent, request_id: e.requestId, prev_hash: e.prevHash, hash: e.hash,
+    })))],
   );
-  return { ...content, prevHash, hash };
+  return entries;
 }
 
 export interface AuditQuery {

@@ -4,5 +4,5 @@
  * `verifyAuditLog` finds the first entry that was changed, removed or reordered.
  */
 export { canonicalJson, hashAuditEntry, verifyAuditChain, type ActionContext, type AuditActor, type AuditEntry, type ChainVerdict } from './audit-chain.ts';
-export { appendAudit, queryAudit, readAuditChain, type AuditQuery, type AuditRecord } from './audit-repo.ts';
+export { appendAudit, appendAudits, queryAudit, readAuditChain, type AuditAppend, type AuditQuery, type AuditRecord } from './audit-repo.ts';
 export { verifyAuditLog } from './audit-service.ts';

@@ -273,6 +273,21 @@ export async function insertTimelineEntry(tx: Queryable, orderId: string, e: Omi
   return r.rows[0]?.id ?? 0;
 }
 
+/** Several timeline entries of one order in one statement; their ids in the order given. */
+export async function insertTimelineEntries(tx: Queryable, orderId: string, entries: readonly Omit<TimelineEntry, 'id'>[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const r = await tx.query<{ id: number | string }>(
+    `INSERT INTO work_order_event (order_id, at, actor, action, from_state, to_state, details)
+     SELECT $1, x.at, x.actor, x.action, x.from_state, x.to_state, x.details
+       FROM jsonb_to_recordset($2::jsonb) AS x(ord int, at timestamptz, actor text, action text, from_state text, to_state text, details jsonb)
+      ORDER BY x.ord
+     RETURNING id`,
+    [orderId, JSON.stringify(entries.map((e, ord) => ({ ord, at: e.at.toISOString(), actor: e.actor, action: e.action, from_state: e.from, to_state: e.to, details: e.details })))],
+  );
+  // Ids come from one sequence in insertion order, so sorting them restores the given order.
+  return r.rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+}
+
 export async function listTimeline(db: Queryable, orderId: string): Promise<TimelineEntry[]> {
   const r = await db.query<{ id: number; at: Date; actor: string; action: string; from_state: string; to_state: string; details: Record<string, unknown> }>(
     'SELECT * FROM work_order_event WHERE order_id = $1 ORDER BY id', [orderId]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../test/support/test-db.ts';
 import type { AlertTransitionEvent } from '../alerts/alert-transition.ts';
-import type { ActionContext } from '../audit/index.ts';
+import { verifyAuditLog, type ActionContext } from '../audit/index.ts';
 import { listOutbox } from '../notify/index.ts';
 import type { Queryable } from '../store/index.ts';
 import { createWorkOrderAlertConsumer } from './alert-consumer-service.ts';
@@ -83,6 +83,22 @@ describe('work orders from alerts', () => {
     expect(order.order.relatedOrgUnits).toEqual(['DEPT-B']);
     expect(order.order.assignees).toEqual([user.liaison]);
     expect(order.ruleCode).toBe('opd-wait');
+  });
+
+  it('stores an order once per pass with every alert the pass attached, each step on the timeline and in the audit chain at its own time', async () => {
+    const consumer = createWorkOrderAlertConsumer();
+    const times = ['09:00', '09:05', '09:07'].map((hm) => at(`2026-11-23T${hm}:00`));
+    const events = times.map((time, i) => alertEvent({ groupKey: 'g-pass', at: time, ...(i === 2 ? { orgUnitCode: 'DEPT-B', orgUnitId: org['DEPT-B']?.id ?? 0 } : {}) }));
+    await t.db.transaction((tx) => consumer.onTransitions(tx, events));
+    const ids = await latestOfGroup('g-pass');
+    expect(ids).toHaveLength(1);
+    const id = ids[0] ?? '';
+    expect((await service().requireOrder(id)).order.sourceAlerts).toEqual(events.map((e) => String(e.alertId)));
+    const attached = (await service().timeline(id)).filter((e) => e.action === 'workorder.alertAttached');
+    expect(attached.map((e) => e.at.getTime())).toEqual(times.slice(1).map((d) => d.getTime()));
+    const audit = await t.db.query<{ at: Date; action: string }>("SELECT at, action FROM audit_entry WHERE target_kind = 'workorder' AND target_id = $1 ORDER BY seq", [id]);
+    expect(audit.rows.filter((r) => r.action === 'workorder.alertAttached').map((r) => r.at.getTime())).toEqual(times.slice(1).map((d) => d.getTime()));
+    expect((await verifyAuditLog(t.db)).ok).toBe(true);
   });
 
   it('opens an order for a suppressed alert of severity 1–2 but not of severity 3–4', async () => {

@@ -1,4 +1,4 @@
-import { appendAudit, type ActionContext } from '../audit/index.ts';
+import { appendAudits, type ActionContext } from '../audit/index.ts';
 import type { WorkingCalendar } from '../calendar/index.ts';
 import { enqueueNotification, severityLabel } from '../notify/index.ts';
 import { AppError } from '../shared/index.ts';
@@ -83,14 +83,17 @@ export async function saveChange(
   if (before === null) await repo.insertOrder(tx, after, { orgUnitId: target.orgUnitId, ruleCode: target.ruleCode, deadlines }, ctx.now);
   else await repo.updateOrder(tx, after, deadlines, ctx.now);
   await repo.insertComments(tx, after.id, after.comments.slice(before?.comments.length ?? 0));
-  const audits: Extract<WorkOrderEffect, { kind: 'audit' }>[] = [];
+  // Timeline entries in one statement; a notification is keyed by the entry recorded just before it.
+  const recorded = effects.filter((e): e is Extract<WorkOrderEffect, { kind: 'audit' }> => e.kind === 'audit');
+  const ids = await repo.insertTimelineEntries(tx, after.id, recorded.map((e) => ({ at: e.at, actor: e.actor, action: e.action, from: e.from, to: e.to, details: { ...e.details } })));
   let eventId = 0;
+  let nextAudit = 0;
   const pathIds = target.orgPath.split('/').filter((s) => s !== '').map(Number);
   for (const effect of effects) {
     switch (effect.kind) {
       case 'audit':
-        eventId = await repo.insertTimelineEntry(tx, after.id, { at: effect.at, actor: effect.actor, action: effect.action, from: effect.from, to: effect.to, details: { ...effect.details } });
-        audits.push(effect);
+        eventId = ids[nextAudit] ?? 0;
+        nextAudit++;
         break;
       case 'notify':
         await notify(tx, `wo:${after.id}:${String(eventId)}:${effect.event}`, effect.event, effect.recipients, after, target, ctx.now, deadlines.resolveBy);
@@ -106,12 +109,12 @@ export async function saveChange(
         break;
     }
   }
-  for (const a of audits) {
-    await appendAudit(tx, ctx.actor, {
-      action: a.action, targetKind: 'workorder', targetId: after.id, orgUnitId: target.orgUnitId,
-      summary: { from: a.from, to: a.to, ...a.details },
-    }, ctx.now);
-  }
+  await appendAudits(tx, recorded.map((a) => ({
+    actor: ctx.actor,
+    record: { action: a.action, targetKind: 'workorder', targetId: after.id, orgUnitId: target.orgUnitId, summary: { from: a.from, to: a.to, ...a.details } },
+    // Each step's own time: a pass may store several steps of one order at once.
+    at: a.at,
+  })));
 }
 
 async function notify(
