@@ -17,7 +17,7 @@
  * (each rule group evaluated every 60 s at a fixed phase, then a 30 s group wait):
  * (phase − t) mod 60 s + 30 s. Throughput is what the server acknowledged, not what was offered.
  *
- *   npm run bench:alerts -- [--seconds 20] [--rate 5000] [--clients 4] [--backend postgres|pglite|both]
+ *   npm run bench:alerts -- [--seconds 20] [--rate 5000] [--clients 4] [--backend postgres|pglite|both] [--cpu-prof DIR]
  *
  * The last line is one JSON object: {"postgres":{latencyP50Ms,latencyP99Ms,eventsPerSec,rules},"pglite":{…}}.
  */
@@ -242,7 +242,9 @@ async function startServer(backend: 'postgres' | 'pglite', databaseUrl: string |
   const env: NodeJS.ProcessEnv = { ...process.env, YUNJIAN_DATA: dataDir, LOG_LEVEL: 'silent', YUNJIAN_PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789abcdef', YUNJIAN_BODY_LIMIT_MB: '64' };
   if (backend === 'pglite' || databaseUrl === undefined) delete env.DATABASE_URL;
   else env.DATABASE_URL = databaseUrl;
-  const proc = fork(RUN_TS, [SELF, '--serve'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const profileDir = arg(process.argv, 'cpu-prof', '');
+  const execArgv = profileDir === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
+  const proc = fork(RUN_TS, [SELF, '--serve'], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const fired = new Map<string, number>();
   const ready = await new Promise<Extract<ServerMessage, { kind: 'ready' }>>((resolve, reject) => {
     proc.on('message', (m: ServerMessage) => {
