@@ -20,7 +20,8 @@ import { isAppError, type Clock } from './shared/index.ts';
 import type { Db } from './store/index.ts';
 
 export interface AppDeps {
-  readonly config: Pick<Config, 'bodyLimitBytes' | 'cookieSecure' | 'sessionMaxHours'>;
+  /** `roles` (default: all) decide the routes served: `api` the console's API, `ingest` the ingest endpoints. */
+  readonly config: Pick<Config, 'bodyLimitBytes' | 'cookieSecure' | 'sessionMaxHours'> & { readonly roles?: Config['roles'] };
   readonly db: Db;
   readonly clock: Clock;
   readonly auth: AuthService;
@@ -43,6 +44,9 @@ export interface AppModule {
 }
 
 export const appVersion = '0.1.0';
+
+/** The module whose routes the `ingest` role serves (every other module belongs to `api`). */
+export const INGEST_MODULE = 'ingest';
 
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -121,11 +125,18 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/api/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, () => app.swagger());
   registerHealthRoutes(app, { db: deps.db });
-  registerAuthRoutes(app, { auth: deps.auth, accounts: deps.accounts, clock: deps.clock, cookieSecure: deps.config.cookieSecure, sessionMaxHours: deps.config.sessionMaxHours });
-  registerOrgRoutes(app, { orgs: deps.orgs, clock: deps.clock });
-  registerUserRoutes(app, { accounts: deps.accounts, auth: deps.auth, clock: deps.clock });
-  registerTokenRoutes(app, { accounts: deps.accounts, clock: deps.clock });
-  registerAuditRoutes(app, { db: deps.db });
-  for (const module of deps.modules ?? []) await module.register(app);
+  const roles = deps.config.roles ?? ['api', 'ingest', 'engine', 'scheduler'];
+  const api = roles.includes('api');
+  if (api) {
+    registerAuthRoutes(app, { auth: deps.auth, accounts: deps.accounts, clock: deps.clock, cookieSecure: deps.config.cookieSecure, sessionMaxHours: deps.config.sessionMaxHours });
+    registerOrgRoutes(app, { orgs: deps.orgs, clock: deps.clock });
+    registerUserRoutes(app, { accounts: deps.accounts, auth: deps.auth, clock: deps.clock });
+    registerTokenRoutes(app, { accounts: deps.accounts, clock: deps.clock });
+    registerAuditRoutes(app, { db: deps.db });
+  }
+  // A process without a role does not serve its routes (404): a load balancer sends them elsewhere.
+  for (const module of deps.modules ?? []) {
+    if (module.name === INGEST_MODULE ? roles.includes('ingest') : api) await module.register(app);
+  }
   return app;
 }

@@ -59,6 +59,8 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
   const rules = createRuleRuntime({
     db, clock, series: indicators.queries, catalog: indicators.catalog,
     readSourceQuality: (id, from, to) => quality.readSourceQuality(id, from, to), alertConsumers: [createWorkOrderAlertConsumer()], log: logger,
+    // Without the engine role, commits wait in the durable queue for an engine process (rules/engine-poller.ts).
+    evaluateAfterCommit: config.roles.includes('engine'),
   });
   const ingest = createIngestService({
     db, sources, pseudonymise: createPseudonymiser(loadPseudonymKey(config)), log: logger,

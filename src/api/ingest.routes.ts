@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppModule } from '../app.ts';
+import { INGEST_MODULE, type AppModule } from '../app.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Source } from '../ingest/source-repo.ts';
 import type { SourcesService } from '../ingest/sources-service.ts';
@@ -58,7 +58,7 @@ function bodyStream(request: FastifyRequest): AsyncIterable<Uint8Array> | Iterab
 /** HTTP surface of ingestion: POST /api/ingest/events, /api/ingest/fhir, /api/ingest/file. */
 export function createIngestModule(deps: IngestModuleDeps): AppModule {
   return {
-    name: 'ingest',
+    name: INGEST_MODULE,
     resolvers: sourceResolvers(deps.sources),
     async register(app) {
       await app.register(async (scope) => { await registerIngestRoutes(scope, deps); });

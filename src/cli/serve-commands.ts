@@ -8,6 +8,7 @@ import { prepareDemo } from '../demo/demo-setup.ts';
 import { incidentLabels, incidentLabelsJson } from '../simulator/index.ts';
 import type { Db } from '../store/index.ts';
 import { buildHttpApp, createLogger, openStorage, type Runtime, type Services } from '../main.ts';
+import { createQueuedEvaluationPoller } from '../rules/engine-poller.ts';
 import { createScheduler } from '../scheduler/index.ts';
 import { ensureWebBuilt, registerWebApp } from '../web/index.ts';
 import { repositoryRoot } from './web-commands.ts';
@@ -60,18 +61,26 @@ type Background = (env: { db: Db; runtime: Runtime; services: Services; log: (li
 async function serve(config: Config, setup: Setup, background?: Background): Promise<void> {
   const logger = createLogger(config);
   const started = Date.now();
-  await ensureWebBuilt({ root: repositoryRoot, log: (line) => { logger.info(line); } })
-    .catch((err: unknown) => { logger.warn({ err }, 'web console build failed; serving the API only'); });
+  const api = config.roles.includes('api');
+  if (api) {
+    await ensureWebBuilt({ root: repositoryRoot, log: (line) => { logger.info(line); } })
+      .catch((err: unknown) => { logger.warn({ err }, 'web console build failed; serving the API only'); });
+  }
   const db = await openStorage(config);
   const { app, services, runtime } = await buildHttpApp(db, config, systemClock, logger);
-  await registerWebApp(app, { distDir: join(repositoryRoot, 'web', 'dist') });
+  if (api) await registerWebApp(app, { distDir: join(repositoryRoot, 'web', 'dist') });
   const setupLines = await setup(services, runtime, db);
   await installCatalogues(services, runtime);
   const scheduler = config.roles.includes('scheduler')
     ? createScheduler({ db, clock: systemClock, jobs: runtime.jobs, logger })
     : null;
+  // An engine process evaluates the commits other processes queued; beside its own ingest, only those that waited.
+  const poller = config.roles.includes('engine')
+    ? createQueuedEvaluationPoller({ db, engine: runtime.rules.engine, clock: systemClock, minAgeMs: config.roles.includes('ingest') ? 10_000 : 0, log: logger })
+    : null;
   await app.listen({ host: config.host, port: config.port });
   scheduler?.start();
+  poller?.start();
   const task = background?.({ db, runtime, services, log: (line) => { process.stdout.write(`${line}\n`); } });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -87,7 +96,7 @@ async function serve(config: Config, setup: Setup, background?: Background): Pro
     closing = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Fastify stops accepting, lets in-flight requests finish, then we close storage.
-    Promise.all([app.close(), scheduler?.stop(), task?.stop()]).then(() => db.close()).then(() => process.exit(0), (error: unknown) => {
+    Promise.all([app.close(), scheduler?.stop(), poller?.stop(), task?.stop()]).then(() => db.close()).then(() => process.exit(0), (error: unknown) => {
       logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
     });

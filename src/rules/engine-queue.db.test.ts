@@ -3,8 +3,10 @@ import { createTestDb, testBackend, type TestDb } from '../../test/support/test-
 import { createAlertsService } from '../alerts/alerts-service.ts';
 import { createOrgsService, type OrgUnit } from '../orgs/index.ts';
 import { createFakeClock } from '../shared/index.ts';
+import { advisoryLocks } from '../store/index.ts';
 import { createRuleEngine, type RuleEngine } from './engine.ts';
 import { createMemorySeriesReader, type MemorySeriesReader } from './engine-memory-series.ts';
+import { createQueuedEvaluationPoller } from './engine-poller.ts';
 import { createRuleSchedulerJob } from './engine-scheduler.ts';
 import { countIndicator, ruleJson, systemCtx } from './engine-support.test-data.ts';
 import { createTestSource, insertTestEvents } from './engine-test-repo.ts';
@@ -113,4 +115,32 @@ describe(`the engine's durable evaluation queue on ${testBackend}`, () => {
     expect(await queued()).toBe(0);
     expect((await alertsOf()).filter((a) => a.state === 'firing')).toHaveLength(2);
   });
+
+  it('leaves the commits of a process without the engine role queued for the poller of an engine process, one poller at a time', async () => {
+    clock.advance(2 * 3_600_000);
+    const firing = async () => (await alertsOf()).filter((a) => a.state === 'firing').length;
+    const before = await firing();
+    const ingestOnly = createRuleEngine({
+      db: t.db, clock, seriesReader: series, indicatorDefinitions: () => [countIndicator('visits', 'visit')], evaluateInBackground: true, evaluateAfterCommit: false,
+    });
+    const stored = await commit(ingestOnly, 'DEPT', 50);
+    await ingestOnly.consumer.afterCommit?.(stored);
+    await ingestOnly.settled();
+    expect(await queued()).toBe(1);
+    expect(await firing()).toBe(before);
+
+    const first = createQueuedEvaluationPoller({ db: t.db, engine: engine(), clock, minAgeMs: 0 });
+    if (testBackend === 'postgres') {
+      // Session locks belong to a connection: on PostgreSQL a second engine process's poller waits its turn.
+      const holder = await t.db.tryAdvisoryLock(advisoryLocks.enginePoller);
+      expect(await first.poll()).toBe(0);
+      expect(await queued()).toBe(1);
+      await holder?.release();
+    }
+    expect(await first.poll()).toBe(1);
+    expect(await queued()).toBe(0);
+    expect(await firing()).toBe(before + 1);
+    await first.stop();
+  });
 });
+

@@ -57,6 +57,11 @@ export interface RuleEngineDeps {
    * `afterCommit` resolves once its commit has been evaluated.
    */
   readonly evaluateInBackground?: boolean;
+  /**
+   * Whether this process evaluates its own ingest commits (default). Off in a process without the
+   * `engine` role: commits only join the durable queue, which an engine process's poller drains.
+   */
+  readonly evaluateAfterCommit?: boolean;
   /** Told when a whole pass fails (storage trouble); its commits stay queued for `recoverQueued`. */
   readonly onPassError?: (error: unknown) => void;
 }
@@ -499,7 +504,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
       await enqueueEvaluation(tx, events.map((e) => e.id), deps.clock.now());
     },
     async afterCommit(events: readonly StoredEvent[]): Promise<void> {
-      if (events.length === 0) return;
+      if (events.length === 0 || deps.evaluateAfterCommit === false) return;
       const evaluated = queue.push(events);
       if (deps.evaluateInBackground !== true) {
         await evaluated;

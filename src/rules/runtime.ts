@@ -33,6 +33,8 @@ export function createRuleRuntime(deps: {
   alertConsumers: readonly AlertTransitionConsumer[];
   /** Where a failed evaluation pass is reported (its commits stay queued and are evaluated by the scheduler). */
   log?: { error(obj: object, msg: string): void };
+  /** False in a process without the `engine` role: its commits are left queued for an engine process. */
+  evaluateAfterCommit?: boolean;
 }) {
   const { db, clock } = deps;
   const listSources = async (): Promise<readonly SourceRef[]> =>
@@ -52,6 +54,7 @@ export function createRuleRuntime(deps: {
   const engine = createRuleEngine({
     db, clock, seriesReader: deps.series, indicatorDefinitions, listSources, readSourceQuality, transitionConsumers: deps.alertConsumers,
     seriesBatch: createSeriesBatchReader({ db, clock, definitions: indicatorDefinitions }), evaluateInBackground: true,
+    evaluateAfterCommit: deps.evaluateAfterCommit ?? true,
     onPassError: (error) => { deps.log?.error({ err: error }, 'rule evaluation pass failed; its commits stay queued'); },
   });
   const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality });

@@ -31,4 +31,5 @@ export const advisoryLocks = {
   migrate: 7_310_001,
   scheduler: 7_310_002,
   auditAppend: 7_310_003,
+  enginePoller: 7_310_004,
 } as const;
