@@ -7,7 +7,9 @@
  * time. Then, in the same database, the rows the server stored (the `event` table's columns,
  * attributes as JSON) are loaded again with COPY into a bare table (no keys, no indexes): the
  * physical reference. PostgreSQL: `COPY … FROM STDIN` (pg-copy-streams). PGlite: `COPY … FROM
- * '/dev/blob'` once the server has stopped (PGlite is one process).
+ * '/dev/blob'` once the server has stopped (PGlite is one process). The same rows are also copied
+ * into a table like `event` (its identity, dedup key, indexes and checks): the cost of storing them
+ * before any application work, printed beside as a second reference.
  *
  * PostgreSQL runs when DATABASE_URL is set (in a database of its own, dropped afterwards), else on
  * a throwaway server from scripts/throwaway-postgres.sh when that works. `--bare` also measures the
@@ -35,7 +37,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { generateEvents, toNdjsonLine } from '../src/simulator/index.ts';
 
 interface Load { events: number; duplicates: number; rejected: number; batches: number; refused: number; seconds: number; idleRssMb: number; startupPeakMb: number; peakRssMb: number; cpuMs: number }
-interface Figures { eventsPerSec: number; copyPerSec: number; ratio: number; peakRssMb: number; idleRssMb: number; events: number; batches: number; rejected: number; refused503: number; bare?: { eventsPerSec: number; peakRssMb: number } }
+interface Figures { eventsPerSec: number; copyPerSec: number; ratio: number; eventTableCopyPerSec: number; ratioToEventTableCopy: number; peakRssMb: number; idleRssMb: number; events: number; batches: number; rejected: number; refused503: number; bare?: { eventsPerSec: number; peakRssMb: number } }
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -175,38 +177,54 @@ const EXPORT = 'SELECT source_id, event_id, type, schema_version, org_unit_id, o
 const BARE_TABLE = `CREATE TABLE bench_copy (source_id bigint, event_id text, type text, schema_version integer, org_unit_id bigint,
   occurred_at timestamptz, received_at timestamptz, patient text, attributes jsonb, content_hash text)`;
 
-async function copyPglite(dir: string): Promise<{ rows: number; perSec: number }> {
+/**
+ * The product's own event table as a second reference (its identity, dedup key, indexes and
+ * checks; foreign keys aside): what storing the rows costs before any application work.
+ */
+const EVENT_TABLE = 'CREATE TABLE bench_event_copy (LIKE event INCLUDING ALL)';
+const COLUMNS = '(source_id, event_id, type, schema_version, org_unit_id, occurred_at, received_at, patient, attributes, content_hash)';
+
+interface Reference { rows: number; perSec: number; eventTablePerSec: number }
+
+async function copyPglite(dir: string): Promise<Reference> {
   const db = await PGlite.create({ dataDir: dir });
   try {
-    await db.exec(`DROP TABLE IF EXISTS bench_copy; ${BARE_TABLE}`);
+    await db.exec(`DROP TABLE IF EXISTS bench_copy; DROP TABLE IF EXISTS bench_event_copy; ${BARE_TABLE}; ${EVENT_TABLE}`);
     const out = await db.query(`COPY (${EXPORT}) TO '/dev/blob'`);
     if (out.blob === undefined) throw new Error('COPY TO /dev/blob returned no data');
-    const started = performance.now();
-    const loaded = await db.query(`COPY bench_copy FROM '/dev/blob'`, [], { blob: out.blob });
-    const seconds = (performance.now() - started) / 1000;
-    const rows = loaded.affectedRows ?? 0;
-    await db.exec('DROP TABLE bench_copy');
-    return { rows, perSec: rows / seconds };
+    const timedCopy = async (target: string) => {
+      const started = performance.now();
+      const loaded = await db.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: out.blob });
+      return { rows: loaded.affectedRows ?? 0, seconds: (performance.now() - started) / 1000 };
+    };
+    const bare = await timedCopy('bench_copy');
+    const table = await timedCopy(`bench_event_copy ${COLUMNS}`);
+    await db.exec('DROP TABLE bench_copy; DROP TABLE bench_event_copy');
+    return { rows: bare.rows, perSec: bare.rows / bare.seconds, eventTablePerSec: table.rows / table.seconds };
   } finally {
     await db.close();
   }
 }
 
-async function copyPostgres(url: string): Promise<{ rows: number; perSec: number }> {
+async function copyPostgres(url: string): Promise<Reference> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`DROP TABLE IF EXISTS bench_copy; ${BARE_TABLE}`);
+    await client.query(`DROP TABLE IF EXISTS bench_copy; DROP TABLE IF EXISTS bench_event_copy; ${BARE_TABLE}; ${EVENT_TABLE}`);
     const chunks: Buffer[] = [];
     await pipeline(client.query(copyTo(`COPY (${EXPORT}) TO STDOUT`)), new Writable({
       write(chunk: Buffer, _enc, done) { chunks.push(chunk); done(); },
     }));
-    const started = performance.now();
-    const sink = client.query(copyFrom('COPY bench_copy FROM STDIN'));
-    await pipeline(Readable.from(chunks), sink);
-    const seconds = (performance.now() - started) / 1000;
-    await client.query('DROP TABLE bench_copy');
-    return { rows: sink.rowCount, perSec: sink.rowCount / seconds };
+    const timedCopy = async (target: string) => {
+      const started = performance.now();
+      const sink = client.query(copyFrom(`COPY ${target} FROM STDIN`));
+      await pipeline(Readable.from(chunks), sink);
+      return { rows: sink.rowCount, seconds: (performance.now() - started) / 1000 };
+    };
+    const bare = await timedCopy('bench_copy');
+    const table = await timedCopy(`bench_event_copy ${COLUMNS}`);
+    await client.query('DROP TABLE bench_copy; DROP TABLE bench_event_copy');
+    return { rows: bare.rows, perSec: bare.rows / bare.seconds, eventTablePerSec: table.rows / table.seconds };
   } finally {
     await client.end();
   }
@@ -228,7 +246,10 @@ async function runOnce(backend: 'pglite' | 'postgres', databaseUrl: string | und
     const eventsPerSec = Math.round(load.events / load.seconds);
     say(`${label}: ingest ${String(eventsPerSec)} events/s (${String(load.batches)} batches, ${String(load.rejected)} rejected or conflicting records, ${String(load.refused)} × 503), server RSS idle ${String(load.idleRssMb)} MiB, peak under load ${String(load.peakRssMb)} MiB (start-up peak ${String(load.startupPeakMb)} MiB), server CPU ${String(Math.round(load.cpuMs / Math.max(1, load.events / 1000)))} ms per 1,000 events, load average ${loadavg()[0]?.toFixed(1) ?? '?'}`);
     const reference = copy ? (backend === 'pglite' ? await copyPglite(join(dataDir, 'pg')) : await copyPostgres(databaseUrl ?? '')) : undefined;
-    if (reference) say(`${backend}: COPY of the same ${String(reference.rows)} stored rows into a bare table: ${String(Math.round(reference.perSec))} rows/s`);
+    if (reference) {
+      say(`${backend}: COPY of the same ${String(reference.rows)} stored rows into a bare table: ${String(Math.round(reference.perSec))} rows/s; `
+        + `into a copy of the event table (its keys and indexes): ${String(Math.round(reference.eventTablePerSec))} rows/s (${(reference.eventTablePerSec / reference.perSec).toFixed(2)} of bare)`);
+    }
     return { load, eventsPerSec, reference };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -244,10 +265,13 @@ async function run(backend: 'pglite' | 'postgres', databaseUrl: () => Promise<st
   const { load, eventsPerSec, reference } = await runOnce(backend, await databaseUrl(), true, batches, true);
   const copyPerSec = Math.round(reference?.perSec ?? 0);
   const f: Figures = {
-    eventsPerSec, copyPerSec, ratio: Math.round((eventsPerSec / copyPerSec) * 100) / 100, peakRssMb: load.peakRssMb, idleRssMb: load.idleRssMb,
+    eventsPerSec, copyPerSec, ratio: Math.round((eventsPerSec / copyPerSec) * 100) / 100,
+    eventTableCopyPerSec: Math.round(reference?.eventTablePerSec ?? 0), ratioToEventTableCopy: Math.round((eventsPerSec / (reference?.eventTablePerSec ?? 1)) * 100) / 100,
+    peakRssMb: load.peakRssMb, idleRssMb: load.idleRssMb,
     events: load.events, batches: load.batches, rejected: load.rejected, refused503: load.refused, ...(bare ? { bare } : {}),
   };
-  say(`${backend}: library active ${String(f.eventsPerSec)} events/s vs COPY ${String(f.copyPerSec)} rows/s → ratio ${String(f.ratio)}; server peak RSS ${String(f.peakRssMb)} MiB`);
+  say(`${backend}: library active ${String(f.eventsPerSec)} events/s vs COPY ${String(f.copyPerSec)} rows/s → ratio ${String(f.ratio)} `
+    + `(${String(f.ratioToEventTableCopy)} of a COPY into the event table); server peak RSS ${String(f.peakRssMb)} MiB`);
   return f;
 }
 
