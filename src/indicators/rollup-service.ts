@@ -7,7 +7,7 @@ import {
   deleteRollups, eventPage, listManualValues, lockRollupsExclusive, lockRollupsShared, readMergeableState,
   type EventRow, type RollupKey, type RollupRow,
 } from './indicator-repo.ts';
-import { EMPTY_ACCUMULATOR, contributionsOf, manualContributionsOf, mergeAccumulators, type Accumulator, type Contribution, type ManualEntry } from './rollup.ts';
+import { EMPTY_ACCUMULATOR, contributionsOf, keysNotIn, manualContributionsOf, mergeAccumulators, unionSorted, type Accumulator, type Contribution, type ManualEntry } from './rollup.ts';
 import { lockMergeableRows, mergeKeyText, upsertRollupRows } from './rollup-repo.ts';
 import type { IndicatorEvent } from './rows.ts';
 import { parseSketch, type Sketch, type SketchBin } from './sketch.ts';
@@ -140,12 +140,21 @@ export async function writeRollupBatch(tx: Queryable, batch: RollupBatch, defini
   }
   const rows: RollupRow[] = entries.map(({ key, acc, id }) => {
     const prior = stored.get(id);
-    const merged = prior ? mergeAccumulators(prior, { ...EMPTY_ACCUMULATOR, sketch: acc.sketch, distinct: acc.distinct }) : acc;
-    return {
-      ...key, count: acc.count, sum: acc.sum, numerator: acc.numerator, denominator: acc.denominator, sketch: merged.sketch, distinct: merged.distinct,
-    };
+    const sketch = prior ? mergeAccumulators(prior, { ...EMPTY_ACCUMULATOR, sketch: acc.sketch }).sketch : acc.sketch;
+    return { ...key, count: acc.count, sum: acc.sum, numerator: acc.numerator, denominator: acc.denominator, sketch, distinct: mergedDistinct(prior?.distinct ?? null, acc.distinct) };
   });
   await upsertRollupRows(tx, rows);
+}
+
+/**
+ * The distinct keys to store for a row, or null to keep the stored ones. A month's or a year's
+ * set of patients mostly sees patients it already holds: those keys are found by binary search,
+ * and the stored set is rewritten (and sent back) only when some key is new.
+ */
+function mergedDistinct(stored: readonly string[] | null, incoming: readonly string[] | null): readonly string[] | null {
+  if (incoming === null || stored === null) return incoming;
+  const fresh = keysNotIn(stored, incoming);
+  return fresh.length === 0 ? null : unionSorted(stored, fresh);
 }
 
 /** The definitions computed from each event type, in definition order (an event matches no other). */

@@ -6,9 +6,11 @@ import {
   contributionKey,
   contributionsOf,
   foldContributions,
+  keysNotIn,
   manualContributionsOf,
   mergeAccumulators,
   parseAccumulator,
+  unionSorted,
   valueOf,
   type Accumulator,
 } from './rollup.ts';
@@ -196,5 +198,19 @@ describe('incremental roll-up', () => {
     // 2 of 5 visits online: 40 %, whereas the mean of the children's 100 % and 25 % would be 62.5 %.
     expect(valueOf(onlineShare, merged)).toBe(40);
     expect(GRAINS.every((g) => rebuild(onlineShare, [...a, ...b]).has(contributionKey(g, bucketStart(new Date('2026-11-03T01:00:00Z'), g, SH))))).toBe(true);
+  });
+});
+
+describe('distinct key sets', () => {
+  const sortedSet = fc.uniqueArray(fc.string({ maxLength: 4 }), { maxLength: 60 }).map((keys) => [...keys].sort());
+  it('finds exactly the incoming keys a stored set lacks, and their union is the union of both', () => {
+    fc.assert(
+      fc.property(sortedSet, sortedSet, (stored, incoming) => {
+        const fresh = keysNotIn(stored, incoming);
+        expect(fresh).toEqual(incoming.filter((k) => !stored.includes(k)));
+        expect(unionSorted(stored, fresh)).toEqual([...new Set([...stored, ...incoming])].sort());
+      }),
+      { numRuns: 300 },
+    );
   });
 });

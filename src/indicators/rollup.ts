@@ -51,7 +51,24 @@ function milli(value: number): number {
   return Math.round(value * MILLI);
 }
 
-function unionSorted(a: readonly string[], b: readonly string[]): readonly string[] {
+/** The keys of `incoming` absent from `stored` (both sorted, unique): a binary search each, not a walk of `stored`. */
+export function keysNotIn(stored: readonly string[], incoming: readonly string[]): string[] {
+  const out: string[] = [];
+  let lo = 0;
+  for (const key of incoming) {
+    // Incoming keys ascend, so each search starts where the previous one ended.
+    let hi = stored.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((stored[mid] as string) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    if (stored[lo] !== key) out.push(key);
+  }
+  return out;
+}
+
+export function unionSorted(a: readonly string[], b: readonly string[]): readonly string[] {
   const out: string[] = [];
   let i = 0;
   let j = 0;
