@@ -3,7 +3,7 @@ import { AppError } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
 import type { IndicatorCatalog } from './catalog-service.ts';
 import { parseIndicatorDefinition, type IndicatorDefinition } from './definition.ts';
-import { currentDefinitions, definitionVersions, saveDefinitionVersion, type StoredDefinition } from './indicator-repo.ts';
+import { currentDefinitions, definitionVersions, markTreeComplete, saveDefinitionVersion, type StoredDefinition } from './indicator-repo.ts';
 import { LIBRARY } from './library/index.ts';
 import { rebuildRollups } from './rollup-service.ts';
 
@@ -87,6 +87,8 @@ export function createIndicatorDefinitionsService(deps: { db: Db; catalog: Indic
           (stored ? upgraded : installed).push(input.code);
         }
         if (upgraded.length > 0) await rebuildRollups(tx, catalog, { indicators: upgraded });
+        // A new indicator has no roll-ups at all: its (empty) subtree rows are complete.
+        await markTreeComplete(tx, LIBRARY.filter((d) => installed.includes(d.code) && d.measure.kind === 'percentile').map((d) => d.code));
         if (installed.length + upgraded.length > 0) {
           await appendAudit(tx, ctx.actor, { action: 'indicator.libraryInstalled', targetKind: 'indicator', summary: { installed, upgraded } }, ctx.now);
         }

@@ -62,13 +62,20 @@ export async function insertFixtureEvents(tx: Queryable, sourceId: number, event
   });
 }
 
-/** A full dump of the roll-up table in a canonical order, for comparing two ways of computing it. */
+/**
+ * A full dump of the roll-up tables in a canonical order, for comparing two ways of computing
+ * them: each org unit's own rows, then the subtree rows (prefixed `tree|`).
+ */
 export async function dumpRollups(q: Queryable): Promise<string[]> {
-  const r = await q.query<{ line: string }>(
-    `SELECT concat_ws('|', indicator, org_unit_id, grain, to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI'), count, sum, numerator, denominator,
-            sketch::text, distinct_keys::text) AS line
-       FROM indicator_rollup WHERE count <> 0 OR sum <> 0 OR numerator <> 0 OR denominator <> 0 OR sketch IS NOT NULL OR distinct_keys IS NOT NULL
-      ORDER BY indicator, org_unit_id, grain, bucket_start`,
-  );
-  return r.rows.map((row) => row.line);
+  const lines: string[] = [];
+  for (const [table, prefix] of [['indicator_rollup', ''], ['indicator_rollup_tree', 'tree|']] as const) {
+    const r = await q.query<{ line: string }>(
+      `SELECT concat_ws('|', indicator, org_unit_id, grain, to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI'), count, sum, numerator, denominator,
+              sketch::text, distinct_keys::text) AS line
+         FROM ${table} WHERE count <> 0 OR sum <> 0 OR numerator <> 0 OR denominator <> 0 OR sketch IS NOT NULL OR distinct_keys IS NOT NULL
+        ORDER BY indicator, org_unit_id, grain, bucket_start`,
+    );
+    lines.push(...r.rows.map((row) => `${prefix}${row.line}`));
+  }
+  return lines;
 }

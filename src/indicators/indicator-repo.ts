@@ -122,13 +122,19 @@ const keyArrays = (keys: readonly RollupKey[]) => [
   keys.map((k) => k.bucketStart.toISOString()),
 ];
 
+/**
+ * The roll-up tables: each org unit's own events, and (for percentile indicators) each org unit's
+ * whole subtree (migration 008).
+ */
+export type RollupTable = 'indicator_rollup' | 'indicator_rollup_tree';
+
 /** The stored sketch and distinct columns of the given rows (absent rows are omitted). */
-export async function readMergeableState(tx: Queryable, keys: readonly RollupKey[]): Promise<(RollupKey & { sketch: unknown; distinct: unknown })[]> {
+export async function readMergeableState(tx: Queryable, keys: readonly RollupKey[], table: RollupTable = 'indicator_rollup'): Promise<(RollupKey & { sketch: unknown; distinct: unknown })[]> {
   if (keys.length === 0) return [];
   const r = await tx.query<{ indicator: string; org_unit_id: number; grain: Grain; bucket_start: Date; sketch: unknown; distinct_keys: unknown }>(
     `SELECT t.indicator, t.org_unit_id, t.grain, t.bucket_start, t.sketch, t.distinct_keys
        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[]) AS k(indicator, org_unit_id, grain, bucket_start)
-       JOIN indicator_rollup t ON t.indicator = k.indicator AND t.grain = k.grain AND t.bucket_start = k.bucket_start AND t.org_unit_id = k.org_unit_id`,
+       JOIN ${table} t ON t.indicator = k.indicator AND t.grain = k.grain AND t.bucket_start = k.bucket_start AND t.org_unit_id = k.org_unit_id`,
     keyArrays(keys),
   );
   return r.rows.map((row) => ({
@@ -137,9 +143,9 @@ export async function readMergeableState(tx: Queryable, keys: readonly RollupKey
 }
 
 /** Deletes the roll-ups of one grain whose bucket starts in [from, to) (all indicators when null). */
-export async function deleteRollups(tx: Queryable, grain: Grain, from: Date | null, to: Date | null, indicators: readonly string[] | null): Promise<number> {
+export async function deleteRollups(tx: Queryable, grain: Grain, from: Date | null, to: Date | null, indicators: readonly string[] | null, table: RollupTable = 'indicator_rollup'): Promise<number> {
   const r = await tx.query(
-    `DELETE FROM indicator_rollup WHERE grain = $1 AND ($2::timestamptz IS NULL OR bucket_start >= $2) AND ($3::timestamptz IS NULL OR bucket_start < $3)
+    `DELETE FROM ${table} WHERE grain = $1 AND ($2::timestamptz IS NULL OR bucket_start >= $2) AND ($3::timestamptz IS NULL OR bucket_start < $3)
         AND ($4::text[] IS NULL OR indicator = ANY($4))`,
     [grain, from, to, indicators],
   );
@@ -181,6 +187,48 @@ export async function sumSeries(db: Queryable, q: SeriesQuery): Promise<Map<numb
     [q.indicator, q.grain, q.from, q.to, q.path],
   );
   return new Map(r.rows.map((row) => [row.bucket_start.getTime(), summed(row)]));
+}
+
+/** Every org unit's path as ids from the root ('/1/4/9/' → [1, 4, 9]), by id. */
+export async function orgPaths(db: Queryable): Promise<Map<number, number[]>> {
+  const r = await db.query<{ id: number | string; path: string }>('SELECT id, path FROM org_unit');
+  return new Map(r.rows.map((row) => [Number(row.id), row.path.split('/').filter((s) => s !== '').map(Number)]));
+}
+
+/** The indicators whose subtree rows are complete (migration 008). */
+export async function completeTreeIndicators(db: Queryable): Promise<Set<string>> {
+  const r = await db.query<{ indicator: string }>('SELECT indicator FROM indicator_rollup_tree_complete');
+  return new Set(r.rows.map((row) => row.indicator));
+}
+
+export async function markTreeComplete(tx: Queryable, indicators: readonly string[]): Promise<void> {
+  if (indicators.length === 0) return;
+  await tx.query('INSERT INTO indicator_rollup_tree_complete (indicator) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [indicators]);
+}
+
+const TREE_COLUMNS = `r.count, r.sum, r.numerator, r.denominator,
+  CASE WHEN r.sketch IS NULL THEN NULL ELSE jsonb_build_array(r.sketch) END AS sketches,
+  CASE WHEN r.distinct_keys IS NULL THEN NULL ELSE jsonb_build_array(r.distinct_keys) END AS distincts`;
+
+/** As `sumSeries`, from the subtree rows of one org unit: one row per bucket, nothing to sum. */
+export async function treeSeries(db: Queryable, q: Omit<SeriesQuery, 'path'> & { readonly orgUnitId: number }): Promise<Map<number, SummedRow>> {
+  const r = await db.query<SummedDbRow & { bucket_start: Date }>(
+    `SELECT r.bucket_start, ${TREE_COLUMNS} FROM indicator_rollup_tree r
+      WHERE r.indicator = $1 AND r.grain = $2 AND r.bucket_start >= $3 AND r.bucket_start < $4 AND r.org_unit_id = $5`,
+    [q.indicator, q.grain, q.from, q.to, q.orgUnitId],
+  );
+  return new Map(r.rows.map((row) => [row.bucket_start.getTime(), summed(row)]));
+}
+
+/** As `sumByChild`, from the subtree rows of the parent's children. */
+export async function treeByChild(db: Queryable, q: BreakdownQuery): Promise<Map<number, SummedRow>> {
+  const r = await db.query<SummedDbRow & { child_id: number }>(
+    `SELECT c.id AS child_id, ${TREE_COLUMNS} FROM org_unit c
+       JOIN indicator_rollup_tree r ON r.org_unit_id = c.id
+      WHERE c.parent_id = $4 AND r.indicator = $1 AND r.grain = $2 AND r.bucket_start = $3`,
+    [q.indicator, q.grain, q.bucketStart, q.parentId],
+  );
+  return new Map(r.rows.map((row) => [row.child_id, summed(row)]));
 }
 
 export interface BreakdownQuery {

@@ -6,7 +6,8 @@ import type { Queryable } from '../store/index.ts';
 import { needsMergeableState, reportingTimeZone, type IndicatorCatalog } from './catalog-service.ts';
 import type { Direction, IndicatorDefinition } from './definition.ts';
 import { indicatorNotFound } from './definitions-service.ts';
-import { listTargets, sumByChild, sumSeries, type SummedRow } from './indicator-repo.ts';
+import { completeTreeIndicators, listTargets, sumByChild, sumSeries, treeByChild, treeSeries, type SummedRow } from './indicator-repo.ts';
+import { keepsSubtreeRows } from './rollup-service.ts';
 import { EMPTY_ACCUMULATOR, valueOf, type Accumulator } from './rollup.ts';
 import type { SeriesPoint, SeriesRequest } from './series-reader.ts';
 import { parseSketch, type Sketch, type SketchBin } from './sketch.ts';
@@ -153,6 +154,11 @@ export function createIndicatorQueryService(deps: { db: Queryable; catalog: Indi
     return d;
   }
 
+  /** Whether the indicator's subtree rows answer for an org unit (one row per bucket) instead of summing the subtree's own rows. */
+  async function readsSubtreeRows(d: IndicatorDefinition): Promise<boolean> {
+    return keepsSubtreeRows(d) && (await completeTreeIndicators(db)).has(d.code);
+  }
+
   async function series(code: string, org: OrgUnit, grain: Grain, from: Date, to: Date): Promise<{ meta: IndicatorMeta; points: IndicatorPoint[] }> {
     const d = await definitionOf(code);
     const timeZone = await reportingTimeZone(db);
@@ -166,10 +172,11 @@ export function createIndicatorQueryService(deps: { db: Queryable; catalog: Indi
     const yearAgoFrom = first.yearAgo;
     const yearAgoTo = nextPeriod(last.yearAgo, grain, timeZone);
     const q = { indicator: code, grain, path: org.path, withSketch: mergeable.sketch, withDistinct: mergeable.distinct };
+    const read = (await readsSubtreeRows(d)) ? (r: { from: Date; to: Date }) => treeSeries(db, { ...q, ...r, orgUnitId: org.id }) : (r: { from: Date; to: Date }) => sumSeries(db, { ...q, ...r });
     // One scan when the year-ago range meets the main one (a series of a year or longer).
     const joined = yearAgoTo.getTime() >= prevStart.getTime();
-    const main = await sumSeries(db, { ...q, from: joined ? yearAgoFrom : prevStart, to: end });
-    const yearAgo = joined ? main : await sumSeries(db, { ...q, from: yearAgoFrom, to: yearAgoTo });
+    const main = await read({ from: joined ? yearAgoFrom : prevStart, to: end });
+    const yearAgo = joined ? main : await read({ from: yearAgoFrom, to: yearAgoTo });
     const ancestry = org.path.split('/').filter((s) => s !== '').reverse();
     const targets = (await listTargets(db, { indicator: code, grain, from: first.start, to: end, orgUnitIds: ancestry.map(Number) }))
       .map((t) => ({ indicator: t.indicator, orgUnit: String(t.orgUnitId), grain: t.grain, periodStart: t.periodStart, value: t.value }));
@@ -211,8 +218,10 @@ export function createIndicatorQueryService(deps: { db: Queryable; catalog: Indi
     const timeZone = await reportingTimeZone(db);
     const mergeable = needsMergeableState(d);
     const q = { indicator: code, grain, withSketch: mergeable.sketch, withDistinct: mergeable.distinct };
-    const byChild = await sumByChild(db, { ...q, bucketStart: start, parentId: org.id });
-    const total = await sumSeries(db, { ...q, path: org.path, from: start, to: nextPeriod(start, grain, timeZone) });
+    const tree = await readsSubtreeRows(d);
+    const byChild = await (tree ? treeByChild : sumByChild)(db, { ...q, bucketStart: start, parentId: org.id });
+    const range = { from: start, to: nextPeriod(start, grain, timeZone) };
+    const total = tree ? await treeSeries(db, { ...q, ...range, orgUnitId: org.id }) : await sumSeries(db, { ...q, ...range, path: org.path });
     const children = (await orgs.listSubtree(org, false)).filter((c) => c.parentId === org.id);
     return {
       meta: metaOf(d),

@@ -8,7 +8,7 @@
  */
 import type { Grain } from '../shared/index.ts';
 import type { Queryable } from '../store/index.ts';
-import { ROLLUP_SKETCH_LOCK, type RollupRow } from './indicator-repo.ts';
+import { ROLLUP_SKETCH_LOCK, type RollupRow, type RollupTable } from './indicator-repo.ts';
 
 export interface MergeKey {
   readonly indicator: string;
@@ -22,11 +22,12 @@ export function mergeKeyText(k: MergeKey): string {
   return `${k.indicator}|${String(k.orgUnitId)}|${k.grain}|${String(k.bucketStart.getTime())}`;
 }
 
-export async function lockMergeableRows(tx: Queryable, keys: readonly MergeKey[]): Promise<void> {
+export async function lockMergeableRows(tx: Queryable, keys: readonly MergeKey[], table: RollupTable = 'indicator_rollup'): Promise<void> {
   if (keys.length === 0) return;
+  const prefix = table === 'indicator_rollup' ? '' : `${table}|`;
   await tx.query(
     `SELECT pg_advisory_xact_lock($1::int4, d.h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k) AS d ORDER BY d.h`,
-    [ROLLUP_SKETCH_LOCK, keys.map(mergeKeyText)],
+    [ROLLUP_SKETCH_LOCK, keys.map((k) => `${prefix}${mergeKeyText(k)}`)],
   );
 }
 
@@ -41,10 +42,10 @@ function jsonArray(values: readonly unknown[]): string {
  * `lockMergeableRows`. Bucket starts travel as epoch ms and the JSON columns as one JSON array
  * each, which keeps the parameters cheap to encode for the thousand rows of a typical batch.
  */
-export async function upsertRollupRows(tx: Queryable, rows: readonly RollupRow[]): Promise<void> {
+export async function upsertRollupRows(tx: Queryable, rows: readonly RollupRow[], table: RollupTable = 'indicator_rollup'): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `INSERT INTO indicator_rollup AS t (indicator, org_unit_id, grain, bucket_start, count, sum, numerator, denominator, sketch, distinct_keys)
+    `INSERT INTO ${table} AS t (indicator, org_unit_id, grain, bucket_start, count, sum, numerator, denominator, sketch, distinct_keys)
      SELECT u.indicator, u.org_unit_id, u.grain, 'epoch'::timestamptz + u.bucket_ms * interval '1 millisecond', u.count, u.sum, u.numerator, u.denominator,
             NULLIF(u.sketch, 'null'::jsonb), NULLIF(u.distinct_keys, 'null'::jsonb)
        FROM ROWS FROM (unnest($1::text[]), unnest($2::bigint[]), unnest($3::text[]), unnest($4::bigint[]), unnest($5::bigint[]), unnest($6::bigint[]),

@@ -7,6 +7,7 @@ import { createIndicatorCatalog } from './catalog-service.ts';
 import { createIndicatorDefinitionsService } from './definitions-service.ts';
 import { dumpRollups, insertFixtureEvents, insertFixtureSource, type FixtureEvent } from './event-fixture-repo.ts';
 import { createManualValuesService } from './manual-values-service.ts';
+import { createIndicatorQueryService } from './query-service.ts';
 import { createIndicatorRebuildService, createIndicatorRollupConsumer } from './rollup-service.ts';
 
 const ctx = (now = '2026-11-23T00:00:00Z'): ActionContext => ({ actor: { kind: 'system', id: null, name: 'test' }, now: new Date(now) });
@@ -44,6 +45,7 @@ describe(`indicator roll-ups on ${testBackend}`, () => {
 
   async function clear(): Promise<void> {
     await t.db.query('DELETE FROM indicator_rollup');
+    await t.db.query('DELETE FROM indicator_rollup_tree');
     await t.db.query('DELETE FROM indicator_manual_value');
     await t.db.query('DELETE FROM event');
   }
@@ -142,6 +144,54 @@ describe(`indicator roll-ups on ${testBackend}`, () => {
     expect(day.rows.map((row) => row.count)).toEqual([99, 99, 1]);
     await rebuild.rebuild();
     expect(await dumpRollups(t.db)).toEqual(before);
+  });
+
+  it('answers percentile series and breakdowns from subtree rows, equal to merging the departments, until an org unit moves', async () => {
+    const { orgs, rebuild } = services();
+    const clock = { now: () => new Date('2026-11-30T00:00:00Z') };
+    const queries = createIndicatorQueryService({ db: t.db, catalog, orgs, clock });
+    const a = await orgs.require('A');
+    const b = await orgs.require('B');
+    const hospital = await orgs.require('H');
+    const consult = (org: OrgUnit, at: string, minutes: number): FixtureEvent => {
+      seq += 1;
+      const requested = new Date(at);
+      return {
+        eventId: `c${String(seq)}`, type: 'consultation', orgUnitId: org.id, occurredAt: requested, patient: null,
+        attributes: { requestedAt: requested.toISOString(), firstResponseAt: new Date(requested.getTime() + minutes * 60_000).toISOString() },
+      };
+    };
+    await ingest([consult(a, '2026-11-23T01:00:00Z', 4), consult(b, '2026-11-23T02:00:00Z', 30), consult(a, '2026-11-24T01:00:00Z', 9)]);
+    await ingest([consult(b, '2026-11-23T03:00:00Z', 12), consult(b, '2026-11-24T05:00:00Z', 50)]);
+    const code = 'consult_first_response_p90';
+    const ask = async () => ({
+      day: (await queries.series(code, hospital, 'day', new Date('2026-11-22T16:00:00Z'), new Date('2026-11-24T16:00:00Z'))).points.map((p) => p.value),
+      group: (await queries.series(code, root, 'month', new Date('2026-10-31T16:00:00Z'), new Date('2026-11-30T16:00:00Z'))).points.map((p) => p.value),
+      children: (await queries.breakdown(code, hospital, 'day', new Date('2026-11-22T16:00:00Z'))).breakdown.children.map((c) => [c.org.code, c.value]),
+    });
+    const tree = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM indicator_rollup_tree WHERE indicator = $1 AND org_unit_id = $2", [code, hospital.id]);
+    expect(tree.rows[0]?.n).toBeGreaterThan(0);
+    const fromTree = await ask();
+    // The same questions answered by merging the departments' own rows.
+    await t.db.query('DELETE FROM indicator_rollup_tree_complete WHERE indicator = $1', [code]);
+    const merged = await ask();
+    expect(fromTree).toEqual(merged);
+    expect(merged.day.every((v) => v !== null)).toBe(true);
+    await rebuild.rebuild();
+    expect(await ask()).toEqual(merged);
+
+    // Moving an org unit makes every subtree row stale: they are dropped, and answers stay right.
+    const other = await orgs.create(ctx(), { code: 'H2', name: '分院', kind: 'hospital', parentCode: 'G' });
+    await orgs.move(ctx(), 'B', other.code);
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM indicator_rollup_tree')).rows[0]?.n).toBe(0);
+    const afterMove = await ask();
+    expect(afterMove.group).toEqual(merged.group);
+    expect(afterMove.children.map(([c]) => c)).toEqual(['A']);
+    await rebuild.rebuild();
+    expect(await ask()).toEqual(afterMove);
+    await orgs.move(ctx(), 'B', 'H');
+    // Complete again for the tests after this one.
+    await rebuild.rebuild();
   });
 
   it('equals a rebuild from the raw events for any stream, order, batching and org tree (property)', async () => {

@@ -4,8 +4,8 @@ import type { Db, Queryable } from '../store/index.ts';
 import { needsMergeableState, reportingTimeZone, type IndicatorCatalog } from './catalog-service.ts';
 import type { IndicatorDefinition, RatioTerm } from './definition.ts';
 import {
-  deleteRollups, eventPage, listManualValues, lockRollupsExclusive, lockRollupsShared, readMergeableState,
-  type EventRow, type RollupKey, type RollupRow,
+  completeTreeIndicators, deleteRollups, eventPage, listManualValues, lockRollupsExclusive, lockRollupsShared, markTreeComplete, orgPaths, readMergeableState,
+  type EventRow, type RollupKey, type RollupRow, type RollupTable,
 } from './indicator-repo.ts';
 import { EMPTY_ACCUMULATOR, contributionsOf, keysNotIn, manualContributionsOf, mergeAccumulators, unionSorted, type Accumulator, type Contribution, type ManualEntry } from './rollup.ts';
 import { lockMergeableRows, mergeKeyText, upsertRollupRows } from './rollup-repo.ts';
@@ -121,7 +121,7 @@ function toIndicatorEvent(e: Pick<StoredEvent, 'eventId' | 'type' | 'occurredAt'
  * rows lock them in the same order). Rows of percentile and distinct measures first merge their
  * JSON state with the stored one, under a lock per row (rollup-repo.ts).
  */
-export async function writeRollupBatch(tx: Queryable, batch: RollupBatch, definitions: readonly IndicatorDefinition[]): Promise<void> {
+export async function writeRollupBatch(tx: Queryable, batch: RollupBatch, definitions: readonly IndicatorDefinition[], table: RollupTable = 'indicator_rollup'): Promise<void> {
   if (batch.size === 0) return;
   const byCode = new Map(definitions.map((d) => [d.code, d]));
   const entries = batch.entries().map((e) => ({ ...e, id: mergeKeyText(e.key) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -131,8 +131,8 @@ export async function writeRollupBatch(tx: Queryable, batch: RollupBatch, defini
   });
   const stored = new Map<string, Accumulator>();
   if (mergeable.length > 0) {
-    await lockMergeableRows(tx, mergeable.map((m) => m.key));
-    for (const s of await readMergeableState(tx, mergeable.map((m) => m.key))) {
+    await lockMergeableRows(tx, mergeable.map((m) => m.key), table);
+    for (const s of await readMergeableState(tx, mergeable.map((m) => m.key), table)) {
       const sketch = s.sketch === null ? null : parseSketch(s.sketch);
       const distinct = Array.isArray(s.distinct) ? (s.distinct as string[]) : null;
       stored.set(mergeKeyText(s), { ...EMPTY_ACCUMULATOR, sketch, distinct });
@@ -143,7 +143,7 @@ export async function writeRollupBatch(tx: Queryable, batch: RollupBatch, defini
     const sketch = prior ? mergeAccumulators(prior, { ...EMPTY_ACCUMULATOR, sketch: acc.sketch }).sketch : acc.sketch;
     return { ...key, count: acc.count, sum: acc.sum, numerator: acc.numerator, denominator: acc.denominator, sketch, distinct: mergedDistinct(prior?.distinct ?? null, acc.distinct) };
   });
-  await upsertRollupRows(tx, rows);
+  await upsertRollupRows(tx, rows, table);
 }
 
 /**
@@ -183,6 +183,8 @@ export function addEvents(
   events: readonly { orgUnitId: number; event: IndicatorEvent }[],
   timeZone: string,
   keep: (c: Contribution) => boolean = () => true,
+  /** The org units an event's row is added to (subtree rows: every org unit on its path); its own by default. */
+  placesOf: (orgUnitId: number) => readonly number[] = (id) => [id],
 ): void {
   const byType = definitionsByEventType(definitions);
   const hourly = new RollupBatch();
@@ -196,8 +198,19 @@ export function addEvents(
     const contributions = GRAINS.map((grain): Contribution => ({
       grain, bucketStart: grain === 'hour' ? key.bucketStart : bucketStart(key.bucketStart, grain, timeZone), accumulator: acc,
     }));
-    batch.add(key.indicator, key.orgUnitId, contributions.filter(keep));
+    const kept = contributions.filter(keep);
+    for (const place of placesOf(key.orgUnitId)) batch.add(key.indicator, place, kept);
   }
+}
+
+/** Indicators that also keep subtree rows: percentiles, whose sketches are costly to merge per query and bounded in size. */
+export function keepsSubtreeRows(definition: IndicatorDefinition): boolean {
+  return definition.measure.kind === 'percentile';
+}
+
+/** The org unit ids on a materialised path ('/1/4/9/' → 1, 4, 9). */
+export function pathIds(path: string): number[] {
+  return path.split('/').filter((s) => s !== '').map(Number);
 }
 
 const HOUR_ONLY: readonly Grain[] = ['hour'];
@@ -220,8 +233,16 @@ export function createIndicatorRollupConsumer(deps: { catalog: IndicatorCatalog 
       const definitions = await deps.catalog.all(tx);
       const timeZone = await reportingTimeZone(tx);
       const batch = new RollupBatch();
-      addEvents(batch, definitions, events.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent(e) })), timeZone);
+      const indicatorEvents = events.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent(e) }));
+      addEvents(batch, definitions, indicatorEvents, timeZone);
       await writeRollupBatch(tx, batch, definitions);
+      const complete = await completeTreeIndicators(tx);
+      const treeDefinitions = definitions.filter((d) => keepsSubtreeRows(d) && complete.has(d.code));
+      if (treeDefinitions.length === 0) return;
+      const paths = new Map(events.map((e) => [e.orgUnitId, pathIds(e.orgPath)]));
+      const tree = new RollupBatch();
+      addEvents(tree, treeDefinitions, indicatorEvents, timeZone, undefined, (id) => paths.get(id) ?? [id]);
+      await writeRollupBatch(tx, tree, treeDefinitions, 'indicator_rollup_tree');
     },
   };
 }
@@ -266,19 +287,29 @@ export async function rebuildRollups(tx: Queryable, catalog: IndicatorCatalog, o
   const definitions = wanted ? all.filter((d) => wanted.has(d.code)) : all;
   const codes = wanted ? definitions.map((d) => d.code) : null;
   const ranges = new Map<Grain, { from: number; to: number }>();
+  // Subtree rows: a whole-history rebuild recomputes them and makes them complete; one over a range
+  // only keeps complete ones complete (an incomplete indicator's rows wait for a whole rebuild).
+  const whole = options.from === undefined && options.to === undefined;
+  const complete = await completeTreeIndicators(tx);
+  const treeDefinitions = definitions.filter((d) => keepsSubtreeRows(d) && (whole || complete.has(d.code)));
+  const treeCodes = treeDefinitions.map((d) => d.code);
   let deletedRows = 0;
   for (const grain of GRAINS) {
     const from = options.from ? bucketStart(options.from, grain, timeZone) : null;
     const to = options.to ? periodEnd(new Date(options.to.getTime() - 1), grain, timeZone) : null;
     ranges.set(grain, { from: from?.getTime() ?? -Infinity, to: to?.getTime() ?? Infinity });
     deletedRows += await deleteRollups(tx, grain, from, to, codes);
+    if (treeCodes.length > 0) await deleteRollups(tx, grain, from, to, treeCodes, 'indicator_rollup_tree');
   }
+  const paths = treeDefinitions.length === 0 ? new Map<number, number[]>() : await orgPaths(tx);
+  const placesOf = (id: number): readonly number[] => paths.get(id) ?? [id];
   const keep = (c: Contribution): boolean => {
     const range = ranges.get(c.grain);
     const t = c.bucketStart.getTime();
     return range !== undefined && t >= range.from && t < range.to;
   };
   if (definitions.length === 0) return { deletedRows, eventsRead: 0, manualValues: 0 };
+  if (whole) await markTreeComplete(tx, treeCodes);
   const types = wanted ? eventTypesOf(definitions) : null;
   let eventsRead = 0;
   let afterId = 0;
@@ -288,8 +319,14 @@ export async function rebuildRollups(tx: Queryable, catalog: IndicatorCatalog, o
     const page: EventRow[] = await eventPage(tx, afterId, pageSize, types);
     if (page.length === 0) break;
     const batch = new RollupBatch();
-    addEvents(batch, definitions, page.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent({ ...e, orgUnitCode: e.orgUnitCode }) })), timeZone, keep);
+    const pageEvents = page.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent({ ...e, orgUnitCode: e.orgUnitCode }) }));
+    addEvents(batch, definitions, pageEvents, timeZone, keep);
     await writeRollupBatch(tx, batch, definitions);
+    if (treeDefinitions.length > 0) {
+      const tree = new RollupBatch();
+      addEvents(tree, treeDefinitions, pageEvents, timeZone, keep, placesOf);
+      await writeRollupBatch(tx, tree, treeDefinitions, 'indicator_rollup_tree');
+    }
     eventsRead += page.length;
     afterId = page[page.length - 1]?.id ?? afterId;
   }
@@ -297,6 +334,7 @@ export async function rebuildRollups(tx: Queryable, catalog: IndicatorCatalog, o
   const batch = new RollupBatch();
   for (const v of manual) addManualEntry(batch, definitions, v.orgUnitId, { indicator: v.indicator, grain: v.grain, periodStart: v.periodStart, value: v.value }, timeZone, 1, keep);
   await writeRollupBatch(tx, batch, definitions);
+  if (whole) await markTreeComplete(tx, treeCodes);
   return { deletedRows, eventsRead, manualValues: manual.length };
 }
 
