@@ -1,19 +1,11 @@
 -- Roll-ups of whole subtrees, kept for percentile indicators: the row of (indicator, org unit,
 -- grain, bucket) holds the merged sketch of every event in the org unit's subtree, so a hospital's
--- day series reads one row a day instead of merging every department's sketch. Same columns as
--- indicator_rollup; written beside it, in the same transactions.
+-- day series reads one row a day instead of merging every department's sketch. Same columns and
+-- key as indicator_rollup; written beside it, in the same transactions.
 CREATE TABLE indicator_rollup_tree (
-  indicator text NOT NULL REFERENCES indicator_definition (code),
-  grain text NOT NULL CHECK (grain IN ('hour', 'day', 'week', 'month', 'quarter', 'year')),
-  bucket_start timestamptz NOT NULL,
-  org_unit_id bigint NOT NULL REFERENCES org_unit (id),
-  count bigint NOT NULL DEFAULT 0,
-  sum bigint NOT NULL DEFAULT 0,
-  numerator bigint NOT NULL DEFAULT 0,
-  denominator bigint NOT NULL DEFAULT 0,
-  sketch jsonb,
-  distinct_keys jsonb,
-  PRIMARY KEY (indicator, grain, bucket_start, org_unit_id)
+  LIKE indicator_rollup INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES,
+  FOREIGN KEY (indicator) REFERENCES indicator_definition (code),
+  FOREIGN KEY (org_unit_id) REFERENCES org_unit (id)
 );
 
 -- The indicators whose subtree rows are complete (equal to the merge of their subtrees' own rows).
