@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.ts';
+import { launchChromium, type WatchedPage } from './support/browser.ts';
+import { withDemoPage, type DemoPageOptions } from './support/demo-page.ts';
 import { startDemoWebServer, type DemoWebServer } from './support/demo-server.ts';
 
 let server: DemoWebServer;
@@ -17,17 +18,7 @@ afterAll(async () => {
 });
 
 /** Runs a browser session, saves its screenshot and fails on any console error (statuses provoked on purpose excepted). */
-async function withPage(name: string, run: (w: WatchedPage) => Promise<void>, options: { refusals?: readonly number[]; viewport?: { width: number; height: number } } = {}) {
-  const w = await openPage(browser, { baseURL: server.url, ...(options.viewport ? { viewport: options.viewport } : {}) });
-  try {
-    await run(w);
-    await w.screenshot(`e2e-${name}`);
-    const expected = (options.refusals ?? []).map((status) => `console: Failed to load resource: the server responded with a status of ${status}`);
-    expect(w.errors.filter((e) => !expected.some((prefix) => e.startsWith(prefix)))).toEqual([]);
-  } finally {
-    await w.close();
-  }
-}
+const withPage = (name: string, run: (w: WatchedPage) => Promise<void>, options: DemoPageOptions = {}) => withDemoPage(browser, server, name, run, options);
 
 async function signIn(page: Page, username: string) {
   await page.goto('/login');

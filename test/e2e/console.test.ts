@@ -2,7 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/cli/bootstrap.ts';
 import { changedPassword, testPassword } from '../support/test-app.ts';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.ts';
+import { launchChromium, type WatchedPage } from './support/browser.ts';
+import { withDemoPage, type DemoPageOptions } from './support/demo-page.ts';
 import { createSignIn } from './support/sign-in.ts';
 import { startWebServer, type WebServer } from './support/web-server.ts';
 
@@ -21,29 +22,8 @@ afterAll(async () => {
   await server.close();
 });
 
-interface PageOptions {
-  readonly locale?: string;
-  readonly viewport?: { width: number; height: number };
-  readonly isMobile?: boolean;
-  /** HTTP statuses the test provokes on purpose (wrong password, lockout, ended session). */
-  readonly refusals?: readonly number[];
-}
-
-/** Runs a browser session, saves its screenshot and fails on any console error. */
-async function withPage(name: string, run: (w: WatchedPage) => Promise<void>, options: PageOptions = {}) {
-  const { refusals, ...pageOptions } = options;
-  const w = await openPage(browser, { baseURL: server.url, ...pageOptions });
-  try {
-    await run(w);
-    await w.screenshot(`e2e-${name}`);
-    // Chromium logs every refused request as a console error; a test that provokes refusals on
-    // purpose names their statuses, and nothing else may appear.
-    const expected = (refusals ?? []).map((status) => `console: Failed to load resource: the server responded with a status of ${status}`);
-    expect(w.errors.filter((e) => !expected.some((prefix) => e.startsWith(prefix)))).toEqual([]);
-  } finally {
-    await w.close();
-  }
-}
+/** Runs a browser session, saves its screenshot and fails on any console error (refusals named in `options` excepted). */
+const withPage = (name: string, run: (w: WatchedPage) => Promise<void>, options: DemoPageOptions = {}) => withDemoPage(browser, server, name, run, options);
 
 /** The sidebar's entries, in order. */
 async function navEntries(page: Page): Promise<(string | null)[]> {

@@ -3,7 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/cli/bootstrap.ts';
 import { periodKey } from '../../src/shared/index.ts';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.ts';
+import { launchChromium, type WatchedPage } from './support/browser.ts';
+import { signInDemo, withDemoPage } from './support/demo-page.ts';
 import { startDemoWebServer, type DemoWebServer } from './support/demo-server.ts';
 
 /** The indicator explorer and administration on the demo hospital group, per role. */
@@ -24,26 +25,11 @@ afterAll(async () => {
 });
 
 /** Runs a browser session, saves its screenshot and fails on any console error but the refusals named. */
-async function withPage(name: string, run: (w: WatchedPage) => Promise<void>, refusals: readonly number[] = []) {
-  // The browser sits in the group's reporting zone (Asia/Shanghai), as the hospital's staff do: "today" is the same day for both.
-  const w = await openPage(browser, { baseURL: server.url, timezoneId: 'Asia/Shanghai' });
-  try {
-    await run(w);
-    await w.screenshot(`e2e-${name}`);
-    const expected = refusals.map((status) => `console: Failed to load resource: the server responded with a status of ${String(status)}`);
-    expect(w.errors.filter((e) => !expected.some((prefix) => e.startsWith(prefix)))).toEqual([]);
-  } finally {
-    await w.close();
-  }
-}
+// The browser sits in the group's reporting zone (Asia/Shanghai), as the hospital's staff do: "today" is the same day for both.
+const withPage = (name: string, run: (w: WatchedPage) => Promise<void>, refusals: readonly number[] = []) =>
+  withDemoPage(browser, server, name, run, { timezoneId: 'Asia/Shanghai', refusals });
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', server.passwordOf(username));
-  await page.click('button[type="submit"]');
-  await page.waitForSelector('[data-testid="overview"]');
-}
+const signIn = (page: Page, username: string) => signInDemo(page, server, username);
 
 const query = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
 /** The values of one attribute over every element a selector matches. */

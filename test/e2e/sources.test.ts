@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.ts';
+import { launchChromium, type WatchedPage } from './support/browser.ts';
+import { signInDemo, withDemoPage } from './support/demo-page.ts';
 import { startDemoWebServer, type DemoWebServer } from './support/demo-server.ts';
 
 /**
@@ -26,22 +27,11 @@ afterAll(async () => {
 });
 
 /** Runs a signed-in browser session, saves its screenshot and fails on any console error beyond the named refusals. */
-async function withUser(username: string, name: string, run: (w: WatchedPage) => Promise<void>, refusals: readonly number[] = []) {
-  const w = await openPage(browser, { baseURL: server.url });
-  try {
-    await w.page.goto('/login');
-    await w.page.fill('input[name="username"]', username);
-    await w.page.fill('input[name="password"]', server.passwordOf(username));
-    await w.page.click('button[type="submit"]');
-    await w.page.waitForSelector('[data-testid="overview"]');
+const withUser = (username: string, name: string, run: (w: WatchedPage) => Promise<void>, refusals: readonly number[] = []) =>
+  withDemoPage(browser, server, `sources-${name}`, async (w) => {
+    await signInDemo(w.page, server, username);
     await run(w);
-    await w.screenshot(`e2e-sources-${name}`);
-    const expected = refusals.map((status) => `console: Failed to load resource: the server responded with a status of ${status}`);
-    expect(w.errors.filter((e) => !expected.some((prefix) => e.startsWith(prefix)))).toEqual([]);
-  } finally {
-    await w.close();
-  }
-}
+  }, { refusals });
 
 async function sourceNamesUnder(orgCode: string): Promise<string[]> {
   const r = await server.db.query<{ name: string }>(

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.ts';
+import { launchChromium, type WatchedPage } from './support/browser.ts';
+import { signInDemo, withDemoPage, type DemoPageOptions } from './support/demo-page.ts';
 import { startDemoWebServer, type DemoWebServer } from './support/demo-server.ts';
 
 /**
@@ -37,31 +38,12 @@ afterAll(async () => {
   await server.close();
 });
 
-interface PageOptions {
-  readonly viewport?: { width: number; height: number };
-  readonly isMobile?: boolean;
-  /** HTTP statuses the test provokes on purpose. */
-  readonly refusals?: readonly number[];
-}
-
 /** Runs a signed-in browser session, fails on any console error (beyond the named refusals). */
-async function withUser(username: string, name: string, run: (w: WatchedPage) => Promise<void>, options: PageOptions = {}) {
-  const { refusals, ...pageOptions } = options;
-  const w = await openPage(browser, { baseURL: server.url, ...pageOptions });
-  try {
-    await w.page.goto('/login');
-    await w.page.fill('input[name="username"]', username);
-    await w.page.fill('input[name="password"]', server.passwordOf(username));
-    await w.page.click('button[type="submit"]');
-    await w.page.waitForSelector('[data-testid="overview"]');
+const withUser = (username: string, name: string, run: (w: WatchedPage) => Promise<void>, options: DemoPageOptions = {}) =>
+  withDemoPage(browser, server, `workorders-${name}`, async (w) => {
+    await signInDemo(w.page, server, username);
     await run(w);
-    await w.screenshot(`e2e-workorders-${name}`);
-    const expected = (refusals ?? []).map((status) => `console: Failed to load resource: the server responded with a status of ${status}`);
-    expect(w.errors.filter((e) => !expected.some((prefix) => e.startsWith(prefix)))).toEqual([]);
-  } finally {
-    await w.close();
-  }
-}
+  }, options);
 
 /** The board's column holding the order (null when the order is not on the board). */
 async function boardColumnOf(page: Page, query = ''): Promise<string | null> {

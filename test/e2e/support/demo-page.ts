@@ -11,11 +11,14 @@ import type { DemoWebServer } from './demo-server.ts';
 export interface DemoPageOptions {
   readonly viewport?: { width: number; height: number };
   readonly isMobile?: boolean;
+  readonly locale?: string;
+  readonly timezoneId?: string;
   /** HTTP statuses the test provokes on purpose (Chromium logs each refused request as a console error). */
   readonly refusals?: readonly number[];
 }
 
-export async function withDemoPage(browser: Browser, server: DemoWebServer, name: string, run: (w: WatchedPage) => Promise<void>, options: DemoPageOptions = {}): Promise<void> {
+/** Any of the test web servers (the demo one or the bare console one): only its address is used. */
+export async function withDemoPage(browser: Browser, server: { readonly url: string }, name: string, run: (w: WatchedPage) => Promise<void>, options: DemoPageOptions = {}): Promise<void> {
   const { refusals, ...pageOptions } = options;
   const w = await openPage(browser, { baseURL: server.url, ...pageOptions });
   try {
