@@ -1,3 +1,4 @@
+import { pathIds } from '../orgs/index.ts';
 import type { Grain } from '../shared/index.ts';
 import type { Queryable } from '../store/index.ts';
 
@@ -192,7 +193,7 @@ export async function sumSeries(db: Queryable, q: SeriesQuery): Promise<Map<numb
 /** Every org unit's path as ids from the root ('/1/4/9/' → [1, 4, 9]), by id. */
 export async function orgPaths(db: Queryable): Promise<Map<number, number[]>> {
   const r = await db.query<{ id: number | string; path: string }>('SELECT id, path FROM org_unit');
-  return new Map(r.rows.map((row) => [Number(row.id), row.path.split('/').filter((s) => s !== '').map(Number)]));
+  return new Map(r.rows.map((row) => [Number(row.id), pathIds(row.path)]));
 }
 
 /** The indicators whose subtree rows are complete (migration 008). */

@@ -2,7 +2,7 @@ import { appendAudit, type ActionContext } from '../audit/index.ts';
 import { AppError } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
 import { orgNotFound } from './errors.ts';
-import { checkPlacement, wouldCreateCycle, type Channel, type OrgKind, type OrgUnit } from './org-unit.ts';
+import { checkPlacement, pathIds, wouldCreateCycle, type Channel, type OrgKind, type OrgUnit } from './org-unit.ts';
 import * as repo from './orgs-repo.ts';
 
 export interface CreateOrgInput {
@@ -101,7 +101,7 @@ export function createOrgsService(deps: { db: Db }) {
 
     /** The nodes from the root down to `org`, for breadcrumbs and routing fallbacks. */
     async pathOf(org: OrgUnit): Promise<OrgUnit[]> {
-      const ids = org.path.split('/').filter((s) => s !== '').map(Number);
+      const ids = pathIds(org.path);
       return repo.listOrgsByIds(db, ids);
     },
 

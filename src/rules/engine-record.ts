@@ -9,7 +9,7 @@ import type { Db, Queryable } from '../store/index.ts';
 import { alertPeriodOf } from './alert-period.ts';
 import type { RuleDefinition } from './definition.ts';
 import type { EngineOrg } from './engine-repo.ts';
-import { pathIds } from './engine-touch.ts';
+import { pathIds } from '../orgs/index.ts';
 import type { RuleOutcome } from './outcome.ts';
 import { renderOutcomeMessage } from './render.ts';
 import { upsertRechecks, writeDetectorStates } from './rules-repo.ts';

@@ -1,4 +1,5 @@
 import type { IndicatorDefinition, RatioTerm } from '../indicators/index.ts';
+import { pathIds } from '../orgs/index.ts';
 import { bucketStart, type Grain } from '../shared/index.ts';
 import type { RuleDefinition } from './definition.ts';
 
@@ -68,11 +69,6 @@ export function indicatorsByEventType(definitions: readonly IndicatorDefinition[
     }
   }
   return out;
-}
-
-/** Ids of the org units on a materialised path, root first ('/1/4/9/' → [1, 4, 9]). */
-export function pathIds(path: string): number[] {
-  return path.split('/').filter((s) => s !== '').map(Number);
 }
 
 /** Whether an org unit at `orgPath` is covered by a rule scoped at `scopePath`. */

@@ -8,7 +8,7 @@ import {
   type CalendarDocument,
   type WorkingCalendar,
 } from '../calendar/index.ts';
-import type { OrgUnit } from '../orgs/index.ts';
+import { pathIds, type OrgUnit } from '../orgs/index.ts';
 import { AppError } from '../shared/index.ts';
 import { readSetting, writeSetting, type Db, type Queryable } from '../store/index.ts';
 import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from './deadlines.ts';
@@ -36,7 +36,7 @@ function invalid(code: string, errors: readonly { path: string; message: string 
 
 /** The group (root) of an org unit, by its materialised path. */
 export function rootIdOf(orgPath: string): number {
-  return Number(orgPath.split('/').filter((s) => s !== '')[0]);
+  return pathIds(orgPath)[0] ?? 0;
 }
 
 export async function readCalendar(db: Queryable, groupId: number): Promise<WorkingCalendar> {

@@ -1,6 +1,7 @@
 import { appendAudits, type ActionContext } from '../audit/index.ts';
 import type { WorkingCalendar } from '../calendar/index.ts';
 import { enqueueNotification, severityLabel } from '../notify/index.ts';
+import { pathIds } from '../orgs/index.ts';
 import { AppError } from '../shared/index.ts';
 import type { Db, Queryable } from '../store/index.ts';
 import { isOverdue, orderCountdowns, type OrderCountdowns } from './countdown.ts';
@@ -88,7 +89,7 @@ export async function saveChange(
   const ids = await repo.insertTimelineEntries(tx, after.id, recorded.map((e) => ({ at: e.at, actor: e.actor, action: e.action, from: e.from, to: e.to, details: { ...e.details } })));
   let eventId = 0;
   let nextAudit = 0;
-  const pathIds = target.orgPath.split('/').filter((s) => s !== '').map(Number);
+  const path = pathIds(target.orgPath);
   for (const effect of effects) {
     switch (effect.kind) {
       case 'audit':
@@ -99,7 +100,7 @@ export async function saveChange(
         await notify(tx, `wo:${after.id}:${String(eventId)}:${effect.event}`, effect.event, effect.recipients, after, target, ctx.now, deadlines.resolveBy);
         break;
       case 'escalate': {
-        const people = effect.target === 'liaison' ? after.assignees : await routingRepo.nearestContacts(tx, pathIds, effect.target);
+        const people = effect.target === 'liaison' ? after.assignees : await routingRepo.nearestContacts(tx, path, effect.target);
         await notify(tx, `wo:${after.id}:${String(eventId)}:escalated`, 'workorder.escalated', people, after, target, ctx.now, deadlines.resolveBy, effect);
         break;
       }
