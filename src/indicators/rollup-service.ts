@@ -1,4 +1,5 @@
 import type { IngestCommitConsumer, StoredEvent } from '../ingest/stored-event.ts';
+import { pathIds } from '../orgs/index.ts';
 import { GRAINS, bucketStart, periodEnd, type Grain } from '../shared/index.ts';
 import type { Db, Queryable } from '../store/index.ts';
 import { needsMergeableState, reportingTimeZone, type IndicatorCatalog } from './catalog-service.ts';
@@ -170,12 +171,19 @@ function definitionsByEventType(definitions: readonly IndicatorDefinition[]): Re
   return out;
 }
 
+/** Where an hour row goes besides its own batch: the subtree rows of some indicators, at every org unit on the path. */
+export interface SubtreeTarget {
+  readonly batch: RollupBatch;
+  readonly indicators: ReadonlySet<string>;
+  readonly placesOf: (orgUnitId: number) => readonly number[];
+}
+
 /**
  * Adds the contributions of events to a batch; `keep` drops contributions outside a rebuilt range.
  * Events are first summed per hour, then each hour row is added once at every grain: an hour lies
  * wholly inside one period of each coarser grain (local days start on a local hour) and merging is
  * exact and associative, so the result equals adding each event at every grain, for a sixth of the
- * bucketing work per event.
+ * bucketing work per event. The same hour rows also feed `subtree`, so an event is read once.
  */
 export function addEvents(
   batch: RollupBatch,
@@ -183,8 +191,7 @@ export function addEvents(
   events: readonly { orgUnitId: number; event: IndicatorEvent }[],
   timeZone: string,
   keep: (c: Contribution) => boolean = () => true,
-  /** The org units an event's row is added to (subtree rows: every org unit on its path); its own by default. */
-  placesOf: (orgUnitId: number) => readonly number[] = (id) => [id],
+  subtree?: SubtreeTarget,
 ): void {
   const byType = definitionsByEventType(definitions);
   const hourly = new RollupBatch();
@@ -199,7 +206,10 @@ export function addEvents(
       grain, bucketStart: grain === 'hour' ? key.bucketStart : bucketStart(key.bucketStart, grain, timeZone), accumulator: acc,
     }));
     const kept = contributions.filter(keep);
-    for (const place of placesOf(key.orgUnitId)) batch.add(key.indicator, place, kept);
+    batch.add(key.indicator, key.orgUnitId, kept);
+    if (subtree?.indicators.has(key.indicator) === true) {
+      for (const place of subtree.placesOf(key.orgUnitId)) subtree.batch.add(key.indicator, place, kept);
+    }
   }
 }
 
@@ -208,10 +218,6 @@ export function keepsSubtreeRows(definition: IndicatorDefinition): boolean {
   return definition.measure.kind === 'percentile';
 }
 
-/** The org unit ids on a materialised path ('/1/4/9/' → 1, 4, 9). */
-export function pathIds(path: string): number[] {
-  return path.split('/').filter((s) => s !== '').map(Number);
-}
 
 const HOUR_ONLY: readonly Grain[] = ['hour'];
 
@@ -232,16 +238,18 @@ export function createIndicatorRollupConsumer(deps: { catalog: IndicatorCatalog 
       await lockRollupsShared(tx);
       const definitions = await deps.catalog.all(tx);
       const timeZone = await reportingTimeZone(tx);
+      // Most groups touch no percentile indicator: the completeness read is skipped for them.
+      const types = new Set(events.map((e) => e.type));
+      const candidates = definitions.filter((d) => keepsSubtreeRows(d) && eventTypesOf([d]).some((t) => types.has(t)));
+      const complete = candidates.length === 0 ? new Set<string>() : await completeTreeIndicators(tx);
+      const treeDefinitions = candidates.filter((d) => complete.has(d.code));
+      const paths = new Map(treeDefinitions.length === 0 ? [] : events.map((e) => [e.orgUnitId, pathIds(e.orgPath)] as const));
       const batch = new RollupBatch();
-      const indicatorEvents = events.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent(e) }));
-      addEvents(batch, definitions, indicatorEvents, timeZone);
-      await writeRollupBatch(tx, batch, definitions);
-      const complete = await completeTreeIndicators(tx);
-      const treeDefinitions = definitions.filter((d) => keepsSubtreeRows(d) && complete.has(d.code));
-      if (treeDefinitions.length === 0) return;
-      const paths = new Map(events.map((e) => [e.orgUnitId, pathIds(e.orgPath)]));
       const tree = new RollupBatch();
-      addEvents(tree, treeDefinitions, indicatorEvents, timeZone, undefined, (id) => paths.get(id) ?? [id]);
+      addEvents(batch, definitions, events.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent(e) })), timeZone, undefined, {
+        batch: tree, indicators: new Set(treeDefinitions.map((d) => d.code)), placesOf: (id) => paths.get(id) ?? [id],
+      });
+      await writeRollupBatch(tx, batch, definitions);
       await writeRollupBatch(tx, tree, treeDefinitions, 'indicator_rollup_tree');
     },
   };
@@ -302,7 +310,7 @@ export async function rebuildRollups(tx: Queryable, catalog: IndicatorCatalog, o
     if (treeCodes.length > 0) await deleteRollups(tx, grain, from, to, treeCodes, 'indicator_rollup_tree');
   }
   const paths = treeDefinitions.length === 0 ? new Map<number, number[]>() : await orgPaths(tx);
-  const placesOf = (id: number): readonly number[] => paths.get(id) ?? [id];
+  const subtreeOf = (tree: RollupBatch): SubtreeTarget => ({ batch: tree, indicators: new Set(treeCodes), placesOf: (id) => paths.get(id) ?? [id] });
   const keep = (c: Contribution): boolean => {
     const range = ranges.get(c.grain);
     const t = c.bucketStart.getTime();
@@ -319,14 +327,10 @@ export async function rebuildRollups(tx: Queryable, catalog: IndicatorCatalog, o
     const page: EventRow[] = await eventPage(tx, afterId, pageSize, types);
     if (page.length === 0) break;
     const batch = new RollupBatch();
-    const pageEvents = page.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent({ ...e, orgUnitCode: e.orgUnitCode }) }));
-    addEvents(batch, definitions, pageEvents, timeZone, keep);
+    const tree = new RollupBatch();
+    addEvents(batch, definitions, page.map((e) => ({ orgUnitId: e.orgUnitId, event: toIndicatorEvent({ ...e, orgUnitCode: e.orgUnitCode }) })), timeZone, keep, subtreeOf(tree));
     await writeRollupBatch(tx, batch, definitions);
-    if (treeDefinitions.length > 0) {
-      const tree = new RollupBatch();
-      addEvents(tree, treeDefinitions, pageEvents, timeZone, keep, placesOf);
-      await writeRollupBatch(tx, tree, treeDefinitions, 'indicator_rollup_tree');
-    }
+    await writeRollupBatch(tx, tree, treeDefinitions, 'indicator_rollup_tree');
     eventsRead += page.length;
     afterId = page[page.length - 1]?.id ?? afterId;
   }
