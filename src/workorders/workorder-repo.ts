@@ -265,14 +265,6 @@ export interface TimelineEntry {
   readonly details: Record<string, unknown>;
 }
 
-export async function insertTimelineEntry(tx: Queryable, orderId: string, e: Omit<TimelineEntry, 'id'>): Promise<number> {
-  const r = await tx.query<{ id: number }>(
-    `INSERT INTO work_order_event (order_id, at, actor, action, from_state, to_state, details) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id`,
-    [orderId, e.at, e.actor, e.action, e.from, e.to, JSON.stringify(e.details)],
-  );
-  return r.rows[0]?.id ?? 0;
-}
-
 /** Several timeline entries of one order in one statement; their ids in the order given. */
 export async function insertTimelineEntries(tx: Queryable, orderId: string, entries: readonly Omit<TimelineEntry, 'id'>[]): Promise<number[]> {
   if (entries.length === 0) return [];
