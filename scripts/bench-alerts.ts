@@ -176,10 +176,16 @@ async function serve(): Promise<void> {
           `${String(await count('SELECT count(*)::text AS n FROM rule_evaluation_queue'))} commits still queued for evaluation, ` +
           `${String(await count("SELECT count(*)::text AS n FROM alert WHERE state = 'firing'"))} firing alerts, ` +
           `${String(await count('SELECT count(*)::text AS n FROM rule WHERE last_error IS NOT NULL'))} rules with an error\n`);
+        const passes = runtime.rules.engine.recentPasses().filter((p) => p.at.getTime() >= loadStart);
+        const p50 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
+        const phases = (['plan', 'read', 'judge', 'record'] as const).map((k) => `${k} ${String(p50(passes.map((p) => p.phases[k])))}`).join(', ');
+        process.stderr.write(`server: ${String(passes.length)} evaluation passes under load, ${String(p50(passes.map((p) => p.events)))} events each (p50), ` +
+          `${String(p50(passes.map((p) => p.ms)))} ms p50 / ${String(percentile(passes.map((p) => p.ms).sort((a, b) => a - b), 0.99))} ms p99 (phases p50 ms: ${phases})\n`);
       })
       // The engine may still be evaluating: what it has not finished stays in its durable queue; the process just ends.
       .then(() => process.exit(0));
   });
+  const loadStart = Date.now();
   send({ kind: 'ready', url: `http://127.0.0.1:${String(port)}`, tokens, rules: await active(), departments, onlineDepartments });
 }
 

@@ -4,10 +4,10 @@ import type { Queryable } from '../store/index.ts';
 import { createDetector, stepDetector, type DetectorConfig, type DetectorState } from './anomaly/index.ts';
 import type { AnomalyRule, ComplianceRule, SourceQualityRule } from './definition.ts';
 import { evaluateAnomaly } from './evaluate/anomaly.ts';
-import { evaluateCompliance, relatedEventQueries } from './evaluate/compliance.ts';
+import { complianceOutcome, complianceVerdict, relatedEventQueries } from './evaluate/compliance.ts';
 import { evaluateIndicatorRule, type IndicatorRule } from './evaluate/series.ts';
 import { evaluateSourceQuality } from './evaluate/source-quality.ts';
-import { findRelatedEvents, type EngineEvent, type EngineOrg } from './engine-repo.ts';
+import { findRelatedEventsMany, type EngineEvent, type EngineOrg, type RelatedEventsQuery } from './engine-repo.ts';
 import type { AnomalyVerdict, RuleOutcome, SeriesPointInput } from './outcome.ts';
 import { evaluatePredicate, relatedLookups, type RuleEvent } from './predicate.ts';
 
@@ -123,8 +123,16 @@ export async function judgeAnomaly(
   return closed ? { outcome, state } : { outcome };
 }
 
+const ruleEvents = new WeakMap<EngineEvent, RuleEvent>();
+
+/** The event as rules read it, built once per event however many rules judge it. */
 export function toRuleEvent(e: EngineEvent): RuleEvent {
-  return { id: String(e.id), type: e.type, orgUnit: e.orgUnitCode, occurredAt: e.occurredAt.toISOString(), patient: e.patient, sourceId: String(e.sourceId), attributes: e.attributes };
+  let r = ruleEvents.get(e);
+  if (r === undefined) {
+    r = { id: String(e.id), type: e.type, orgUnit: e.orgUnitCode, occurredAt: e.occurredAt.toISOString(), patient: e.patient, sourceId: String(e.sourceId), attributes: e.attributes };
+    ruleEvents.set(e, r);
+  }
+  return r;
 }
 
 /**
@@ -139,15 +147,38 @@ export function eventApplies(rule: ComplianceRule, event: EngineEvent, now: Date
   return evaluatePredicate(rule.match, toRuleEvent(event), [], now) !== false;
 }
 
-/** Judges one event; related events are looked up (index-backed, by patient and type) only for the clauses that need them. */
-export async function judgeEvent(db: Queryable, rule: ComplianceRule, event: EngineEvent, now: Date): Promise<RuleOutcome> {
-  const subject = toRuleEvent(event);
-  const related: RuleEvent[] = [];
-  for (const q of relatedEventQueries(rule, subject)) {
-    const rows = await findRelatedEvents(db, { types: q.types, joinField: q.joinField, joinValue: q.joinValue, from: new Date(q.from), to: new Date(q.to), excludeId: event.id });
-    related.push(...rows.map(toRuleEvent));
-  }
-  return evaluateCompliance(rule, subject, related, now);
+export interface JudgedEvent {
+  readonly event: EngineEvent;
+  readonly outcome: RuleOutcome;
+}
+
+/**
+ * Judges events against one compliance rule; the related events of them all are looked up in a
+ * few index-backed queries. `keepCompliant(event)` false leaves out an event found compliant (a
+ * first judgement that finds nothing wrong changes no alert, and most events are compliant), so no
+ * outcome is built for it.
+ */
+export async function judgeEvents(db: Queryable, rule: ComplianceRule, events: readonly EngineEvent[], now: Date, keepCompliant: (event: EngineEvent) => boolean = () => true): Promise<JudgedEvent[]> {
+  const subjects = events.map(toRuleEvent);
+  const queries: RelatedEventsQuery[] = [];
+  const ranges = subjects.map((subject, i) => {
+    const start = queries.length;
+    const excludeId = events[i]?.id ?? 0;
+    for (const q of relatedEventQueries(rule, subject)) queries.push({ types: q.types, joinField: q.joinField, joinValue: q.joinValue, from: new Date(q.from), to: new Date(q.to), excludeId });
+    return [start, queries.length] as const;
+  });
+  const answers = queries.length === 0 ? [] : await findRelatedEventsMany(db, queries);
+  const out: JudgedEvent[] = [];
+  subjects.forEach((subject, i) => {
+    const event = events[i];
+    const [from, to] = ranges[i] ?? [0, 0];
+    if (!event) return;
+    const related = answers.slice(from, to).flat().map(toRuleEvent);
+    const verdict = complianceVerdict(rule, subject, related, now);
+    if (verdict.kind === 'judged' && verdict.truth === false && !keepCompliant(event)) return;
+    out.push({ event, outcome: complianceOutcome(rule, subject, verdict, now) });
+  });
+  return out;
 }
 
 /** A registered source as the engine needs it. */

@@ -65,6 +65,11 @@ describe(`the engine's durable evaluation queue on ${testBackend}`, () => {
     await e.settled();
     expect(await queued()).toBe(0);
     expect(await alertsOf()).toEqual([]);
+    // The pass is reported: one commit, one event, one judgement that changed nothing, its phases timed.
+    const [report] = e.recentPasses();
+    expect(report).toMatchObject({ commits: 1, events: 1, judged: 1, recorded: 0 });
+    expect(Object.keys(report?.phases ?? {}).sort()).toEqual(['judge', 'plan', 'read', 'record']);
+    expect(Object.values(report?.phases ?? {}).every((ms) => ms >= 0) && (report?.ms ?? -1) >= 0).toBe(true);
   });
 
   it('evaluates a commit a crash left queued at the scheduler’s first run in the next process', async () => {

@@ -52,28 +52,64 @@ export async function listEventsByIds(db: Queryable, ids: readonly number[]): Pr
 
 const ENVELOPE: Readonly<Record<string, string>> = { patient: 'e.patient', type: 'e.type', sourceId: 'e.source_id::text', orgUnit: 'o.code' };
 
+/** Events of `types` in [from, to] whose `joinField` equals `joinValue`, other than `excludeId`. */
+export interface RelatedEventsQuery {
+  readonly types: readonly string[];
+  readonly joinField: string;
+  readonly joinValue: unknown;
+  readonly from: Date;
+  readonly to: Date;
+  readonly excludeId: number;
+}
+
+const RELATED_LIMIT = 1000;
+
+/** The value a join compares, as the query sends it (null: nothing can match). */
+function joinText(column: string | undefined, value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (column === undefined) return JSON.stringify(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
+}
+
 /**
- * Events of `types` in [from, to] whose `joinField` equals `joinValue`: envelope fields by column,
- * anything else from the attributes (a dotted path).
+ * Answers many related-event lookups (one per event a compliance rule judges) in one query per join
+ * field and type list: the lookups are sent as arrays and each is answered by an index-backed
+ * lateral subquery, so a pass over thousands of events makes a few round trips, not one per event.
+ * Envelope fields join by column, anything else by the attributes (a dotted path). One answer per
+ * query, in order.
  */
-export async function findRelatedEvents(
-  db: Queryable,
-  q: { types: readonly string[]; joinField: string; joinValue: unknown; from: Date; to: Date; excludeId: number },
-): Promise<EngineEvent[]> {
-  if (q.joinValue === null || q.joinValue === undefined) return [];
-  const column = ENVELOPE[q.joinField];
-  const base = `SELECT ${EVENT_COLUMNS} FROM event e JOIN org_unit o ON o.id = e.org_unit_id
-    WHERE e.type = ANY($1) AND e.occurred_at BETWEEN $2 AND $3 AND e.id <> $4`;
-  if (column !== undefined) {
-    if (typeof q.joinValue !== 'string' && typeof q.joinValue !== 'number' && typeof q.joinValue !== 'boolean') return [];
-    const { rows } = await db.query<EngineEvent>(`${base} AND ${column} = $5 LIMIT 1000`, [q.types, q.from, q.to, q.excludeId, String(q.joinValue)]);
-    return rows;
+export async function findRelatedEventsMany(db: Queryable, queries: readonly RelatedEventsQuery[]): Promise<EngineEvent[][]> {
+  const out: EngineEvent[][] = queries.map(() => []);
+  const groups = new Map<string, number[]>();
+  queries.forEach((q, i) => {
+    if (joinText(ENVELOPE[q.joinField], q.joinValue) === null) return;
+    const key = JSON.stringify([q.joinField, q.types]);
+    const members = groups.get(key);
+    if (members) members.push(i);
+    else groups.set(key, [i]);
+  });
+  for (const members of groups.values()) {
+    const first = queries[members[0] ?? -1];
+    if (!first) continue;
+    const column = ENVELOPE[first.joinField];
+    const path = (first.joinField.startsWith('attributes.') ? first.joinField.slice('attributes.'.length) : first.joinField).split('.');
+    const join = column !== undefined ? `${column} = q.val` : 'e.attributes #> $7 = q.val::jsonb';
+    const params: unknown[] = [
+      members, members.map((i) => joinText(column, queries[i]?.joinValue)), members.map((i) => queries[i]?.from), members.map((i) => queries[i]?.to),
+      members.map((i) => queries[i]?.excludeId), first.types,
+    ];
+    if (column === undefined) params.push(path);
+    const { rows } = await db.query<EngineEvent & { ord: number }>(
+      `SELECT q.ord, r.* FROM unnest($1::int[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[]) AS q(ord, val, f, t, ex)
+       CROSS JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM event e JOIN org_unit o ON o.id = e.org_unit_id
+          WHERE e.type = ANY($6) AND e.occurred_at BETWEEN q.f AND q.t AND e.id <> q.ex AND ${join} LIMIT ${String(RELATED_LIMIT)}
+       ) r`,
+      params,
+    );
+    for (const { ord, ...event } of rows) out[ord]?.push(event);
   }
-  const path = (q.joinField.startsWith('attributes.') ? q.joinField.slice('attributes.'.length) : q.joinField).split('.');
-  const { rows } = await db.query<EngineEvent>(`${base} AND e.attributes #> $5 = $6::jsonb LIMIT 1000`, [
-    q.types, q.from, q.to, q.excludeId, path, JSON.stringify(q.joinValue),
-  ]);
-  return rows;
+  return out;
 }
 
 /** Replays events of `types` in [from, to) in a subtree, for dry runs of compliance rules. */

@@ -8,7 +8,7 @@ import type { DetectorConfig, DetectorState } from './anomaly/index.ts';
 import type { SeriesPointInput } from './outcome.ts';
 import { parseRuleDefinition, type RuleDefinition } from './definition.ts';
 import {
-  anomalyReadFrom, eventApplies, judgeAnomaly, judgeEvent, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
+  anomalyReadFrom, eventApplies, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
   type ReadSourceQuality, type SeriesContext, type SourceRef,
 } from './engine-evaluate.ts';
 import { createCoalescingQueue } from './engine-queue.ts';
@@ -64,6 +64,35 @@ export interface RuleEngineDeps {
   readonly evaluateAfterCommit?: boolean;
   /** Told when a whole pass fails (storage trouble); its commits stay queued for `recoverQueued`. */
   readonly onPassError?: (error: unknown) => void;
+  /** Told after each pass over ingest commits, with its size and where its time went (debug logs, benchmarks). */
+  readonly onPass?: (report: PassReport) => void;
+}
+
+/** One evaluation pass over ingest commits: how much it judged and how long each phase took (ms, wall clock). */
+export interface PassReport {
+  readonly at: Date;
+  readonly commits: number;
+  readonly events: number;
+  readonly ms: number;
+  /** plan: rules and series touched; read: series and detector states; judge: evaluations (compliance look-ups included); record: alerts compared and stored. */
+  readonly phases: Readonly<Record<'plan' | 'read' | 'judge' | 'record', number>>;
+  readonly judged: number;
+  readonly recorded: number;
+}
+
+const RECENT_PASSES = 500;
+
+function stopwatch() {
+  const phases = { plan: 0, read: 0, judge: 0, record: 0 };
+  let last = performance.now();
+  return {
+    phases,
+    lap(phase: keyof typeof phases): void {
+      const t = performance.now();
+      phases[phase] = Math.round(t - last);
+      last = t;
+    },
+  };
 }
 
 export interface LoadedRule extends ActiveRule {
@@ -82,6 +111,8 @@ export interface RuleEngine {
   judgeEvents(rule: LoadedRule, eventIds: readonly number[], trigger: Trigger, now: Date): Promise<readonly JudgedOutcome[]>;
   /** Resolves once every commit handed to the engine before the call has been evaluated. */
   settled(): Promise<void>;
+  /** This process's latest passes over ingest commits, oldest first (at most 500). */
+  recentPasses(): readonly PassReport[];
   /** Evaluates commits queued before `before` that no pass has evaluated (a crash, a failed pass); returns how many. */
   recoverQueued(before: Date): Promise<number>;
   readonly timeZone: string;
@@ -331,21 +362,25 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     return judgeEventsIn(rule, eventIds, trigger, now);
   }
 
-  /** Compliance judgements of events, taken from `known` (the pass's events) when there, else read. */
-  async function judgeEventsIn(rule: LoadedRule, eventIds: readonly number[], trigger: Trigger, now: Date, known?: ReadonlyMap<number, EngineEvent>, knownOrgs?: ReadonlyMap<number, EngineOrg>): Promise<JudgedOutcome[]> {
+  /**
+   * Compliance judgements of events, taken from `known` (the pass's events) when there, else read.
+   * `keepCompliant` as in `judgeEvents` of engine-evaluate: a pass leaves out first judgements that find an event compliant.
+   */
+  async function judgeEventsIn(
+    rule: LoadedRule, eventIds: readonly number[], trigger: Trigger, now: Date, known?: ReadonlyMap<number, EngineEvent>, knownOrgs?: ReadonlyMap<number, EngineOrg>,
+    keepCompliant?: (event: EngineEvent) => boolean,
+  ): Promise<JudgedOutcome[]> {
     const def = rule.def;
     if (def.kind !== 'compliance') return [];
     const inMemory = eventIds.flatMap((id) => { const e = known?.get(id); return e ? [e] : []; });
     const missing = eventIds.filter((id) => known?.has(id) !== true);
     const events = [...inMemory, ...(await listEventsByIds(db, missing))].filter((e) => eventApplies(def, e, now));
-    const out: JudgedOutcome[] = [];
-    for (const event of events) {
-      const outcome = await judgeEvent(db, def, event, now);
-      out.push({ outcome, org: { id: event.orgUnitId, code: event.orgUnitCode, name: event.orgUnitCode, kind: '', path: event.orgPath }, trigger });
-    }
+    const judged = await judgeEventBatch(db, def, events, now, keepCompliant);
     // Skipped outcomes (most events of a type are not what a rule is about) record nothing: their org unit is not looked up.
-    const orgs = await orgsById(out.filter((o) => o.outcome.kind !== 'skipped').map((o) => o.org.id), knownOrgs);
-    return out.map((o) => ({ ...o, org: orgs.get(o.org.id) ?? o.org }));
+    const orgs = await orgsById(judged.filter((j) => j.outcome.kind !== 'skipped').map((j) => j.event.orgUnitId), knownOrgs);
+    return judged.map(({ event, outcome }) => ({
+      outcome, trigger, org: orgs.get(event.orgUnitId) ?? { id: event.orgUnitId, code: event.orgUnitCode, name: event.orgUnitCode, kind: '', path: event.orgPath },
+    }));
   }
 
   /**
@@ -375,10 +410,11 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
    * outcomes change something (a transition, a re-check, a material status change), so a pass
    * that changes nothing writes nothing.
    */
-  async function evaluateCommit(events: readonly EngineEvent[]): Promise<void> {
+  async function evaluateCommit(events: readonly EngineEvent[]): Promise<Omit<PassReport, 'at' | 'commits' | 'events' | 'ms'>> {
+    const watch = stopwatch();
     const now = deps.clock.now();
     const rules = await activeRules();
-    if (rules.length === 0) return;
+    if (rules.length === 0) return { phases: watch.phases, judged: 0, recorded: 0 };
     const touched = touchedBy(events, rules, indicatorsByEventType(await deps.indicatorDefinitions()), tz);
     const byId = new Map(rules.map((r) => [r.id, r]));
     const eventsById = new Map(events.map((e) => [e.id, e]));
@@ -402,9 +438,11 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
       if (rule) plans.push({ rule, planned: planSeries(rule, items, 'auto', now, passOrgs) });
     }
     const anomalyPairs = plans.filter((p) => p.rule.def.kind === 'anomaly').flatMap((p) => p.planned.map((x) => ({ ruleId: p.rule.id, orgUnitId: x.org.id })));
+    watch.lap('plan');
     const detectors = await rulesRepo.readDetectorStates(db, anomalyPairs, SERIES_KEY);
     const memo = new Map<string, Promise<SeriesPointInput[]>>();
     await prefetch(memo, plans, detectors, now);
+    watch.lap('read');
     const passCtx: SeriesContext = { seriesReader: memoReader(deps.seriesReader), timeZone: tz, memo };
     const work: { rule: LoadedRule; judge: () => Promise<readonly JudgedOutcome[]> }[] = [];
     for (const { rule, planned } of plans) {
@@ -412,7 +450,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     }
     for (const c of touched.compliance) {
       const rule = byId.get(c.ruleId);
-      if (rule) work.push({ rule, judge: () => judgeEventsIn(rule, c.eventIds, 'evaluation', now, eventsById, passOrgs) });
+      if (rule) work.push({ rule, judge: () => judgeEventsIn(rule, c.eventIds, 'evaluation', now, eventsById, passOrgs, (e) => recovered.has(e.id)) });
     }
     // A source that just sent is not silent: its silence is judged from the pass's own receipt times, and
     // its quality counts are read only for an outcome that changes an alert (a silence alert resolving).
@@ -440,6 +478,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
         await recordError(w.rule, error, now);
       }
     }
+    watch.lap('judge');
     // Skipped outcomes change nothing, nor does a first judgement of an event that finds it compliant
     // (an event's alert only exists once an earlier judgement of it breached or waited); the rest are
     // compared with their alerts as last stored.
@@ -465,6 +504,8 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
       }
     }
     await recordMany(toRecord, now);
+    watch.lap('record');
+    return { phases: watch.phases, judged: judgedByRule.reduce((n, w) => n + w.judged.length, 0), recorded: toRecord.reduce((n, w) => n + w.judged.length, 0) };
   }
 
   /** One pass over the commits queued since the last: their events evaluated together, then forgotten by the durable queue. */
@@ -472,10 +513,17 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     const events = new Map<number, EngineEvent>();
     for (const c of commits) for (const e of c) events.set(e.id, e);
     if (events.size === 0) return;
-    await evaluateCommit([...events.values()]);
+    const started = performance.now();
+    const at = deps.clock.now();
+    const result = await evaluateCommit([...events.values()]);
+    const report: PassReport = { at, commits: commits.length, events: events.size, ms: Math.round(performance.now() - started), ...result };
+    recentPasses.push(report);
+    if (recentPasses.length > RECENT_PASSES) recentPasses.shift();
+    deps.onPass?.(report);
     await dequeueEvaluations(db, commits.flatMap((c) => (c[0] ? [c[0].id] : [])));
   }
 
+  const recentPasses: PassReport[] = [];
   const queue = createCoalescingQueue<EngineEvent>(pass);
   /** Events being re-evaluated from the durable queue (a judgement of them may already be stored). */
   const recovered = new Set<number>();
@@ -516,7 +564,9 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
 
   const settled = (): Promise<void> => queue.push([]).catch(() => undefined);
 
-  return { consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, settled, recoverQueued, timeZone: tz, catchUpPeriods, deps };
+  return {
+    consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, settled, recoverQueued, recentPasses: () => [...recentPasses], timeZone: tz, catchUpPeriods, deps,
+  };
 }
 
 /** A reader that answers repeated requests within one commit from memory (rules on one indicator share reads). */

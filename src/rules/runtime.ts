@@ -32,7 +32,7 @@ export function createRuleRuntime(deps: {
   readSourceQuality: (sourceId: number, from: Date, to: Date) => Promise<SourceQuality | null>;
   alertConsumers: readonly AlertTransitionConsumer[];
   /** Where a failed evaluation pass is reported (its commits stay queued and are evaluated by the scheduler). */
-  log?: { error(obj: object, msg: string): void };
+  log?: { error(obj: object, msg: string): void; debug?(obj: object, msg: string): void };
   /** False in a process without the `engine` role: its commits are left queued for an engine process. */
   evaluateAfterCommit?: boolean;
 }) {
@@ -56,6 +56,7 @@ export function createRuleRuntime(deps: {
     seriesBatch: createSeriesBatchReader({ db, clock, definitions: indicatorDefinitions }), evaluateInBackground: true,
     evaluateAfterCommit: deps.evaluateAfterCommit ?? true,
     onPassError: (error) => { deps.log?.error({ err: error }, 'rule evaluation pass failed; its commits stay queued'); },
+    onPass: (report) => { deps.log?.debug?.({ pass: report }, 'rule evaluation pass'); },
   });
   const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality });
   const ingestConsumer: IngestCommitConsumer = engine.consumer;

@@ -1,11 +1,25 @@
 import type { ComplianceRule } from '../definition.ts';
 import type { RuleOutcome } from '../outcome.ts';
-import { eventField, evaluatePredicate, relatedLookups, type Predicate, type RelatedExists, type RuleEvent } from '../predicate.ts';
+import { eventField, evaluatePredicate, relatedLookups, type Predicate, type RelatedExists, type RuleEvent, type Truth } from '../predicate.ts';
 import { outcomeOf, type OutcomeKey } from './common.ts';
 
 /** A compliance alert is about one event: series key `event:<id>`, period key the event's instant. */
 export function complianceKey(event: RuleEvent): OutcomeKey {
   return { orgUnit: event.orgUnit, seriesKey: `event:${event.id}`, periodKey: event.occurredAt, periodStart: event.occurredAt, closed: true };
+}
+
+/** What a compliance rule says of an event before it is written up as an outcome. */
+export type ComplianceVerdict =
+  | { readonly kind: 'skipped'; readonly reason: 'disabled' | 'not_applicable'; readonly readFields: boolean }
+  | { readonly kind: 'judged'; readonly truth: Truth };
+
+/** The verdict alone: a pass judging thousands of events builds outcomes only for those that can change an alert. */
+export function complianceVerdict(rule: ComplianceRule, event: RuleEvent, relatedEvents: readonly RuleEvent[], now: Date): ComplianceVerdict {
+  if (!rule.enabled) return { kind: 'skipped', reason: 'disabled', readFields: false };
+  if (!rule.eventTypes.includes(event.type)) return { kind: 'skipped', reason: 'not_applicable', readFields: false };
+  const matched = rule.match === undefined ? true : evaluatePredicate(rule.match, event, relatedEvents, now);
+  if (matched === false) return { kind: 'skipped', reason: 'not_applicable', readFields: true };
+  return { kind: 'judged', truth: matched === true ? evaluatePredicate(rule.violation, event, relatedEvents, now) : matched };
 }
 
 /**
@@ -14,13 +28,17 @@ export function complianceKey(event: RuleEvent): OutcomeKey {
  * expected afterwards) has not elapsed, so the scheduler re-checks then; otherwise breach or ok.
  */
 export function evaluateCompliance(rule: ComplianceRule, event: RuleEvent, relatedEvents: readonly RuleEvent[], now: Date): RuleOutcome {
+  return complianceOutcome(rule, event, complianceVerdict(rule, event, relatedEvents, now), now);
+}
+
+/** The outcome of a verdict, with the event fields the rule read as its evidence. */
+export function complianceOutcome(rule: ComplianceRule, event: RuleEvent, verdict: ComplianceVerdict, now: Date): RuleOutcome {
   const key = complianceKey(event);
-  if (!rule.enabled) return outcomeOf(rule, key, now, 'skipped', 'disabled');
-  if (!rule.eventTypes.includes(event.type)) return outcomeOf(rule, key, now, 'skipped', 'not_applicable');
+  if (verdict.kind === 'skipped') {
+    return verdict.readFields ? outcomeOf(rule, key, now, 'skipped', verdict.reason, { detail: { facts: factsOf(rule, event) } }) : outcomeOf(rule, key, now, 'skipped', verdict.reason);
+  }
   const facts = { detail: { facts: factsOf(rule, event) } };
-  const matched = rule.match === undefined ? true : evaluatePredicate(rule.match, event, relatedEvents, now);
-  if (matched === false) return outcomeOf(rule, key, now, 'skipped', 'not_applicable', facts);
-  const violated = matched === true ? evaluatePredicate(rule.violation, event, relatedEvents, now) : matched;
+  const violated = verdict.truth;
   if (typeof violated === 'object') {
     return outcomeOf(rule, key, now, 'pending', 'window_open', { ...facts, pendingUntil: new Date(violated.pendingUntil).toISOString() });
   }
