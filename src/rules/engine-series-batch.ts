@@ -93,8 +93,9 @@ async function sumMany(db: Queryable, grain: Grain, from: Date, to: Date, pairs:
 
 /** Both kinds of sums for a set of requests: additive ones alone, mergeable ones with their state. */
 async function sumAll(db: Queryable, grain: Grain, from: Date, to: Date, pairs: readonly { indicator: string; path: string; at: number; mergeable: boolean }[]): Promise<Sums> {
-  const additive = await sumMany(db, grain, from, to, pairs.filter((p) => !p.mergeable), false);
-  const mergeable = await sumMany(db, grain, from, to, pairs.filter((p) => p.mergeable), true);
+  const [additive, mergeable] = await Promise.all([
+    sumMany(db, grain, from, to, pairs.filter((p) => !p.mergeable), false), sumMany(db, grain, from, to, pairs.filter((p) => p.mergeable), true),
+  ]);
   for (const [k, v] of mergeable) additive.set(k, v);
   return additive;
 }
@@ -129,16 +130,17 @@ export function createSeriesBatchReader(deps: { db: Queryable; clock: Clock; def
         const key = `${r.grain}|${String(r.from.getTime())}|${String(r.to.getTime())}`;
         groups.set(key, [...(groups.get(key) ?? []), i]);
       });
-      for (const members of groups.values()) {
+      // The groups are independent: their queries run side by side (each on a connection of its own on PostgreSQL).
+      await Promise.all([...groups.values()].map(async (members) => {
         const first = requests[members[0] ?? -1];
-        if (!first) continue;
+        if (!first) return;
         const { grain } = first;
         const starts = periodsBetween(first.from, first.to, grain, timeZone);
         const head = starts[0];
         const last = starts.at(-1);
         if (!head || !last) {
           for (const i of members) out[i] = [];
-          continue;
+          return;
         }
         const end = nextPeriod(last, grain, timeZone);
         const prevStart = previousPeriod(head, grain, timeZone);
@@ -152,9 +154,12 @@ export function createSeriesBatchReader(deps: { db: Queryable; clock: Clock; def
         const withYearAgo = pairs.filter((p) => requests[p.at]?.withYearAgo === true);
         // One range when the year-ago periods meet the main ones (year grain), else a second query for those that need it.
         const joined = yearAgoTo.getTime() >= prevStart.getTime();
-        const main = await sumAll(db, grain, joined && withYearAgo.length > 0 ? yearAgoFrom : prevStart, end, pairs);
-        const yearAgo = joined ? main : await sumAll(db, grain, yearAgoFrom, yearAgoTo, withYearAgo);
-        const targets = await targetsOf(db, grain, [...new Set(pairs.map((p) => p.indicator))], head, end);
+        const [main, separateYearAgo, targets] = await Promise.all([
+          sumAll(db, grain, joined && withYearAgo.length > 0 ? yearAgoFrom : prevStart, end, pairs),
+          joined ? null : sumAll(db, grain, yearAgoFrom, yearAgoTo, withYearAgo),
+          targetsOf(db, grain, [...new Set(pairs.map((p) => p.indicator))], head, end),
+        ]);
+        const yearAgo = separateYearAgo ?? main;
         const open = current(grain);
         const keys = starts.map((s) => ({ start: s, key: periodKey(s, grain, timeZone), yearAgo: samePeriodLastYear(s, grain, timeZone) }));
         for (const i of members) {
@@ -173,7 +178,7 @@ export function createSeriesBatchReader(deps: { db: Queryable; clock: Clock; def
             };
           });
         }
-      }
+      }));
       return out;
     },
   };
