@@ -173,8 +173,8 @@ interface Waiting {
 const MAX_GROUP_RECORDS = 5000;
 
 /**
- * Group commit: the batches of concurrent requests that arrive while commits are in flight (at
- * most `maxConcurrentCommits` at once) are committed together in the next transaction, each with
+ * Group commit: the batches of concurrent requests that arrive while a commit is in flight (at
+ * most `maxConcurrentCommits` at once, default one) are committed together in the next transaction, each with
  * its own events, outcomes and quality counters, and the consumers (indicator roll-ups, the rule
  * engine's queue) run once for the whole group. Under load, four requests of 250 events then cost
  * one roll-up write instead of four that touch the same rows and wait on each other's row locks;
@@ -186,11 +186,18 @@ export function createBatchCommitter(deps: {
   db: Db;
   consumers: readonly IngestCommitConsumer[];
   log: IngestLogger;
-  /** Group transactions in flight at once (default 2: one commits while the next is written). */
+  /**
+   * Group transactions in flight at once (default 1). Groups touch the same roll-up rows, so a
+   * second one in flight mostly waits on the first one's row locks; what it buys is overlap (this
+   * process prepares the next group while PostgreSQL commits the last), which a process that only
+   * ingests can use, and which in a process that also evaluates rules takes the event loop from
+   * the engine: one at a time there makes fewer, larger groups at the same ingest rate and halves
+   * event-to-alert latency (bench:alerts p99 0.5 s against 1.2–1.5 s with two).
+   */
   maxConcurrentCommits?: number;
 }) {
   const { db, consumers, log } = deps;
-  const maxInFlight = Math.max(1, deps.maxConcurrentCommits ?? 2);
+  const maxInFlight = Math.max(1, deps.maxConcurrentCommits ?? 1);
   const queue: Waiting[] = [];
   let inFlight = 0;
 
