@@ -9,7 +9,7 @@
 import { contentHash } from './content-hash.ts';
 import type { IngestCommitConsumer, StoredEvent } from './stored-event.ts';
 import type { CanonicalEvent } from './validate.ts';
-import { insertEvents, recordBatchQuality, recordRejections, storedHashes, type EventRow, type QualityDelta } from './ingest-repo.ts';
+import { insertEvents, recordBatchQuality, recordRejections, storedEventKey, storedHashes, type EventRow, type QualityDelta } from './ingest-repo.ts';
 import { insertQuarantine, markReprocessed, updateReason, type QuarantineFormat, type QuarantineInput } from './quarantine-repo.ts';
 import { findOrgUnitsInSubtree, type Source } from './source-repo.ts';
 import { AppError } from '../shared/index.ts';
@@ -239,25 +239,53 @@ export function createBatchCommitter(deps: {
     return { source, candidates, receivedAt, options, rejectedEarly, prepared, first };
   }
 
-  /** Stores one batch's events inside the group's transaction and decides each record's outcome. */
-  async function writeEvents(tx: Queryable, b: PreparedBatch): Promise<Written & { readonly preparedAt: ReadonlyMap<number, Prepared> }> {
-    const rows: EventRow[] = [...b.first.values()].map((p) => ({
-      eventId: p.candidate.event.id, type: p.candidate.event.type, schemaVersion: p.candidate.event.schemaVersion, orgUnitId: p.org.id,
-      occurredAt: p.candidate.event.occurredAt, patient: p.candidate.event.patient ?? null,
-      attributes: JSON.stringify(p.candidate.event.attributes), contentHash: p.hash,
-    }));
-    const inserted = await insertEvents(tx, b.source.id, b.receivedAt, rows);
-    const stored = await storedHashes(tx, b.source.id, rows.filter((r) => !inserted.has(r.eventId)).map((r) => r.eventId));
-    const preparedAt = new Map(b.prepared.map((p) => [p.at, p]));
-    const outcomes = b.candidates.map((c, at) => outcomeOf(c, preparedAt.get(at), b.rejectedEarly.get(at), b.first, inserted, stored));
-    return { outcomes, storedEvents: storedEventsOf(b.source, b.prepared, inserted, b.receivedAt), preparedAt };
+  /**
+   * Stores the events of a group's batches in one statement and decides each record's outcome. An
+   * event id sent by two batches of the group (same source) is inserted from the first; the later
+   * one is then told apart from it as a duplicate or conflict, exactly as if it came in a later
+   * transaction (its stored hash is read back inside this one).
+   */
+  async function writeEvents(tx: Queryable, group: readonly PreparedBatch[]): Promise<(Written & { readonly preparedAt: ReadonlyMap<number, Prepared> })[]> {
+    const rows: EventRow[] = [];
+    const sent = new Set<string>();
+    for (const b of group) {
+      for (const p of b.first.values()) {
+        const key = storedEventKey(b.source.id, p.candidate.event.id);
+        if (sent.has(key)) continue;
+        sent.add(key);
+        rows.push({
+          sourceId: b.source.id, eventId: p.candidate.event.id, type: p.candidate.event.type, schemaVersion: p.candidate.event.schemaVersion, orgUnitId: p.org.id,
+          occurredAt: p.candidate.event.occurredAt, receivedAt: b.receivedAt, patient: p.candidate.event.patient ?? null,
+          attributes: JSON.stringify(p.candidate.event.attributes), contentHash: p.hash,
+        });
+      }
+    }
+    const insertedAll = await insertEvents(tx, rows);
+    const claimed = new Set<string>();
+    const out: (Written & { readonly preparedAt: ReadonlyMap<number, Prepared> })[] = [];
+    for (const b of group) {
+      // This batch's inserts: the ids it was first in the group to send and that were new.
+      const inserted = new Map<string, number>();
+      for (const eventId of b.first.keys()) {
+        const key = storedEventKey(b.source.id, eventId);
+        const id = insertedAll.get(key);
+        if (id !== undefined && !claimed.has(key)) {
+          claimed.add(key);
+          inserted.set(eventId, id);
+        }
+      }
+      const stored = await storedHashes(tx, b.source.id, [...b.first.keys()].filter((id) => !inserted.has(id)));
+      const preparedAt = new Map(b.prepared.map((p) => [p.at, p]));
+      const outcomes = b.candidates.map((c, at) => outcomeOf(c, preparedAt.get(at), b.rejectedEarly.get(at), b.first, inserted, stored));
+      out.push({ outcomes, storedEvents: storedEventsOf(b.source, b.prepared, inserted, b.receivedAt), preparedAt });
+    }
+    return out;
   }
 
   /** One transaction for the group: every batch's events, the consumers once, then every batch's side tables. */
   async function commitGroup(group: readonly PreparedBatch[]): Promise<Written[]> {
     const written = await withRetry(() => db.transaction(async (tx) => {
-      const perBatch: (Written & { readonly preparedAt: ReadonlyMap<number, Prepared> })[] = [];
-      for (const b of group) perBatch.push(await writeEvents(tx, b));
+      const perBatch = await writeEvents(tx, group);
       const all = perBatch.flatMap((w) => w.storedEvents);
       for (const consumer of consumers) await consumer.inTransaction?.(tx, all);
       // Last: every batch of a source updates the same hourly counter rows, so they are locked

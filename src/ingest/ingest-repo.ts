@@ -5,39 +5,44 @@
 import type { Queryable } from '../store/index.ts';
 
 export interface EventRow {
+  readonly sourceId: number;
   readonly eventId: string;
   readonly type: string;
   readonly schemaVersion: number;
   readonly orgUnitId: number;
   /** ISO 8601 UTC. */
   readonly occurredAt: string;
+  readonly receivedAt: Date;
   readonly patient: string | null;
   /** JSON text of the attributes. */
   readonly attributes: string;
   readonly contentHash: string;
 }
 
+/** The key `insertEvents` answers by: a source's event id. */
+export const storedEventKey = (sourceId: number, eventId: string): string => `${String(sourceId)}\u0000${eventId}`;
+
 /**
- * Inserts the rows that are new; returns database id by event id for those inserted. The
- * attributes travel as one JSON array (their JSON texts joined, no per-element escaping as a text[]
- * would need), zipped with the other columns by ROWS FROM.
+ * Inserts the rows that are new (of any sources: a group commit's batches in one statement);
+ * returns database id by `storedEventKey` for those inserted. The attributes travel as one JSON
+ * array (their JSON texts joined, no per-element escaping as a text[] would need), zipped with the
+ * other columns by ROWS FROM.
  */
-export async function insertEvents(tx: Queryable, sourceId: number, receivedAt: Date, rows: readonly EventRow[]): Promise<Map<string, number>> {
+export async function insertEvents(tx: Queryable, rows: readonly EventRow[]): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
-  const r = await tx.query<{ id: number; event_id: string }>(
+  const r = await tx.query<{ id: number; source_id: number; event_id: string }>(
     `INSERT INTO event (source_id, event_id, type, schema_version, org_unit_id, occurred_at, received_at, patient, attributes, content_hash)
-     SELECT $1, u.e, u.t, u.v, u.o, u.oc::timestamptz, $2, u.p, u.a, u.h
-       FROM ROWS FROM (unnest($3::text[]), unnest($4::text[]), unnest($5::int[]), unnest($6::int8[]), unnest($7::text[]), unnest($8::text[]),
-                       jsonb_array_elements($9::jsonb), unnest($10::text[])) AS u(e, t, v, o, oc, p, a, h)
+     SELECT u.s, u.e, u.t, u.v, u.o, u.oc::timestamptz, u.r, u.p, u.a, u.h
+       FROM ROWS FROM (unnest($1::int8[]), unnest($2::text[]), unnest($3::text[]), unnest($4::int[]), unnest($5::int8[]), unnest($6::text[]),
+                       unnest($7::timestamptz[]), unnest($8::text[]), jsonb_array_elements($9::jsonb), unnest($10::text[])) AS u(s, e, t, v, o, oc, r, p, a, h)
      ON CONFLICT (source_id, event_id) DO NOTHING
-     RETURNING id, event_id`,
+     RETURNING id, source_id, event_id`,
     [
-      sourceId, receivedAt,
-      rows.map((x) => x.eventId), rows.map((x) => x.type), rows.map((x) => x.schemaVersion), rows.map((x) => x.orgUnitId),
-      rows.map((x) => x.occurredAt), rows.map((x) => x.patient), `[${rows.map((x) => x.attributes).join(',')}]`, rows.map((x) => x.contentHash),
+      rows.map((x) => x.sourceId), rows.map((x) => x.eventId), rows.map((x) => x.type), rows.map((x) => x.schemaVersion), rows.map((x) => x.orgUnitId),
+      rows.map((x) => x.occurredAt), rows.map((x) => x.receivedAt), rows.map((x) => x.patient), `[${rows.map((x) => x.attributes).join(',')}]`, rows.map((x) => x.contentHash),
     ],
   );
-  return new Map(r.rows.map((row) => [row.event_id, row.id]));
+  return new Map(r.rows.map((row) => [storedEventKey(row.source_id, row.event_id), row.id]));
 }
 
 /** Content hashes of already stored events of a source, by event id. */
