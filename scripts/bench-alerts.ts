@@ -11,13 +11,16 @@
  * controlled drug (the compliance pack's per-event rule) and charges that push a department's hourly
  * revenue over a bound (a threshold rule on an open period) — and records the time each trigger's
  * batch was acknowledged. The server polls the alert table every 20 ms and reports when each
- * trigger's alert is stored as firing; latency = that moment − the acknowledgement.
+ * trigger's alert is stored as firing; latency = that moment − the acknowledgement. Before the load,
+ * the patients of the pool's online prescriptions get the offline visit a year of history would
+ * hold (see seedOfflineHistory). Batches are a tenth of a second of events at the target rate, as
+ * `yunjian simulate --rate` sends them (500 at 5,000 events/s).
  *
  * Beside it, the latency the same firings would have under Prometheus + Alertmanager defaults
  * (each rule group evaluated every 60 s at a fixed phase, then a 30 s group wait):
  * (phase − t) mod 60 s + 30 s. Throughput is what the server acknowledged, not what was offered.
  *
- *   npm run bench:alerts -- [--seconds 20] [--rate 5000] [--clients 4] [--backend postgres|pglite|both] [--cpu-prof DIR]
+ *   npm run bench:alerts -- [--seconds 20] [--rate 5000] [--clients 8] [--batch rate/10, at most 1000] [--backend postgres|pglite|both] [--cpu-prof DIR]
  *
  * The last line is one JSON object: {"postgres":{latencyP50Ms,latencyP99Ms,eventsPerSec,rules},"pglite":{…}}.
  */
@@ -31,7 +34,6 @@ import pg from 'pg';
 
 const SELF = fileURLToPath(import.meta.url);
 const RUN_TS = fileURLToPath(new URL('../bin/run-ts.mjs', import.meta.url));
-const BATCH = 250;
 const POLL_MS = 20;
 const DRAIN_MS = 15_000;
 const RULES = 200;
@@ -225,6 +227,32 @@ function percentile(sorted: readonly number[], q: number): number {
   return sorted[i] ?? 0;
 }
 
+/**
+ * The history a running group has: the patients of the pool's online prescriptions saw an offline
+ * doctor before (one offline visit each, thirty days back), sent through the same ingest API before
+ * the load. On an empty database the compliance pack's "online prescription without an offline
+ * visit within a year" would otherwise fire for nearly every online prescription of the load
+ * (about 130 alerts a second), an alert storm no group with a year of data sees.
+ */
+async function seedOfflineHistory(ready: Extract<ServerMessage, { kind: 'ready' }>, pool: readonly PoolEvent[], runId: string): Promise<void> {
+  const template = pool.find((p) => p.event.type === 'visit' && (p.event.attributes as Record<string, unknown>).channel === 'offline' && ready.tokens[p.source] !== undefined);
+  if (!template) throw new Error('the simulator made no offline visit');
+  const token = ready.tokens[template.source] ?? '';
+  const patients = new Set<string>();
+  for (const p of pool) {
+    const patient = p.event.patient;
+    if (p.event.type === 'prescription' && (p.event.attributes as Record<string, unknown>).channel === 'online' && typeof patient === 'string') patients.add(patient);
+  }
+  const at = Date.now() - 30 * 86_400_000;
+  const lines = [...patients].map((patient, i) => JSON.stringify({ ...(restamped(template.event, at - template.occurredMs) as Record<string, unknown>), id: `${runId}-history-${String(i)}`, patient }));
+  for (let i = 0; i < lines.length; i += 1000) {
+    const res = await fetch(`${ready.url}/api/ingest/events`, { method: 'POST', body: lines.slice(i, i + 1000).join('\n'), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' } });
+    const report = (await res.json()) as { accepted?: number };
+    if (res.status !== 200 || report.accepted !== Math.min(1000, lines.length - i)) throw new Error(`history batch refused: ${String(res.status)} ${JSON.stringify(report)}`);
+  }
+  console.error(`history: one offline visit 30 days ago for each of ${String(patients.size)} patients of online prescriptions`);
+}
+
 interface Result {
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
@@ -273,16 +301,17 @@ async function stopServer(proc: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function run(backend: 'postgres' | 'pglite', databaseUrl: string | undefined, pool: readonly PoolEvent[], o: { seconds: number; rate: number; clients: number }): Promise<Detail> {
+async function run(backend: 'postgres' | 'pglite', databaseUrl: string | undefined, pool: readonly PoolEvent[], o: { seconds: number; rate: number; clients: number; batch: number }): Promise<Detail> {
   const dataDir = mkdtempSync(join(tmpdir(), `yj-bench-alerts-${backend}-`));
   const setupStart = Date.now();
   const { proc, ready, fired } = await startServer(backend, databaseUrl, dataDir);
-  console.error(`${backend}: server ready in ${String(Math.round((Date.now() - setupStart) / 1000))} s with ${String(ready.rules)} active rules; ${String(o.clients)} clients × batches of ${String(BATCH)} at ${String(o.rate)} events/s for ${String(o.seconds)} s`);
+  console.error(`${backend}: server ready in ${String(Math.round((Date.now() - setupStart) / 1000))} s with ${String(ready.rules)} active rules; ${String(o.clients)} clients × batches of ${String(o.batch)} at ${String(o.rate)} events/s for ${String(o.seconds)} s`);
   try {
     const found = pool.find((p) => p.event.type === 'prescription' && (p.event.attributes as Record<string, unknown>).channel === 'online');
     if (!found) throw new Error('the simulator made no online prescription');
     const template = found;
     const runId = `b${Date.now().toString(36)}`;
+    await seedOfflineHistory(ready, pool, runId);
     const acks = new Map<string, { ack: number; kind: string }>();
     const ackLatencies: number[] = [];
     const unusedDepartments = [...ready.departments];
@@ -296,7 +325,7 @@ async function run(backend: 'postgres' | 'pglite', databaseUrl: string | undefin
     let triggerDue = 0;
     const start = epochMs();
     const until = start + o.seconds * 1000;
-    const perSecond = o.rate / BATCH;
+    const perSecond = o.rate / o.batch;
 
     /** The next batch: the next events of the source furthest behind its share of the pool, plus a trigger when one is due. */
     function nextBatch(): { source: string; lines: string[]; triggers: { key: string; id: string; kind: string }[] } {
@@ -306,7 +335,7 @@ async function run(backend: 'postgres' | 'pglite', databaseUrl: string | undefin
       const lines: string[] = [];
       const triggers: { key: string; id: string; kind: string }[] = [];
       const nowMs = Date.now();
-      for (let i = 0; pick && i < BATCH; i++) {
+      for (let i = 0; pick && i < o.batch; i++) {
         const p = pick.events[pick.taken % pick.events.length];
         pick.taken++;
         if (!p) break;
@@ -425,7 +454,9 @@ async function withPostgres<T>(work: (url: string) => Promise<T>): Promise<T> {
 }
 
 async function drive(argv: readonly string[]): Promise<void> {
-  const o = { seconds: Number(arg(argv, 'seconds', '20')), rate: Number(arg(argv, 'rate', '5000')), clients: Number(arg(argv, 'clients', '4')) };
+  const rate = Number(arg(argv, 'rate', '5000'));
+  // Batches as `yunjian simulate --rate` makes them (a tenth of a second of events, at most 1,000).
+  const o = { seconds: Number(arg(argv, 'seconds', '20')), rate, clients: Number(arg(argv, 'clients', '8')), batch: Number(arg(argv, 'batch', String(Math.min(1000, Math.max(1, Math.round(rate / 10)))))) };
   const backend = arg(argv, 'backend', 'both');
   const wanted = (backend === 'both' ? ['postgres', 'pglite'] : [backend]) as ('postgres' | 'pglite')[];
   const hasPostgres = (process.env.DATABASE_URL ?? '') !== '';
