@@ -141,7 +141,7 @@ export function toRuleEvent(e: EngineEvent): RuleEvent {
  * prescription for an online-only check): they are left out before anything is read or built,
  * as their outcome would be 'skipped', which changes no alert.
  */
-export function eventApplies(rule: ComplianceRule, event: EngineEvent, now: Date): boolean {
+function eventApplies(rule: ComplianceRule, event: EngineEvent, now: Date): boolean {
   if (!rule.eventTypes.includes(event.type)) return false;
   if (rule.match === undefined || relatedLookups(rule.match).length > 0) return true;
   return evaluatePredicate(rule.match, toRuleEvent(event), [], now) !== false;
@@ -159,22 +159,27 @@ export interface JudgedEvent {
  * outcome is built for it.
  */
 export async function judgeEvents(db: Queryable, rule: ComplianceRule, events: readonly EngineEvent[], now: Date, keepCompliant: (event: EngineEvent) => boolean = () => true): Promise<JudgedEvent[]> {
-  const subjects = events.map(toRuleEvent);
+  // A rule that looks related events up leaves out the events it is not about before any look-up;
+  // one that needs none judges its match once, in the verdict, and drops what it is not about then.
+  const looksUp = relatedLookups(rule.violation).length > 0 || (rule.match !== undefined && relatedLookups(rule.match).length > 0);
+  const candidates = events.filter((e) => (looksUp ? eventApplies(rule, e, now) : rule.eventTypes.includes(e.type)));
+  const subjects = candidates.map(toRuleEvent);
   const queries: RelatedEventsQuery[] = [];
   const ranges = subjects.map((subject, i) => {
     const start = queries.length;
-    const excludeId = events[i]?.id ?? 0;
+    const excludeId = candidates[i]?.id ?? 0;
     for (const q of relatedEventQueries(rule, subject)) queries.push({ types: q.types, joinField: q.joinField, joinValue: q.joinValue, from: new Date(q.from), to: new Date(q.to), excludeId });
     return [start, queries.length] as const;
   });
   const answers = queries.length === 0 ? [] : await findRelatedEventsMany(db, queries);
   const out: JudgedEvent[] = [];
   subjects.forEach((subject, i) => {
-    const event = events[i];
+    const event = candidates[i];
     const [from, to] = ranges[i] ?? [0, 0];
     if (!event) return;
     const related = answers.slice(from, to).flat().map(toRuleEvent);
     const verdict = complianceVerdict(rule, subject, related, now);
+    if (verdict.kind === 'skipped' && verdict.reason === 'not_applicable' && !looksUp) return;
     if (verdict.kind === 'judged' && verdict.truth === false && !keepCompliant(event)) return;
     out.push({ event, outcome: complianceOutcome(rule, subject, verdict, now) });
   });

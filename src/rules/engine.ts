@@ -8,7 +8,7 @@ import type { DetectorConfig, DetectorState } from './anomaly/index.ts';
 import type { SeriesPointInput } from './outcome.ts';
 import { parseRuleDefinition, type RuleDefinition } from './definition.ts';
 import {
-  anomalyReadFrom, eventApplies, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
+  anomalyReadFrom, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
   type ReadSourceQuality, type SeriesContext, type SourceRef,
 } from './engine-evaluate.ts';
 import { createCoalescingQueue } from './engine-queue.ts';
@@ -374,8 +374,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     if (def.kind !== 'compliance') return [];
     const inMemory = eventIds.flatMap((id) => { const e = known?.get(id); return e ? [e] : []; });
     const missing = eventIds.filter((id) => known?.has(id) !== true);
-    const events = [...inMemory, ...(await listEventsByIds(db, missing))].filter((e) => eventApplies(def, e, now));
-    const judged = await judgeEventBatch(db, def, events, now, keepCompliant);
+    const judged = await judgeEventBatch(db, def, [...inMemory, ...(await listEventsByIds(db, missing))], now, keepCompliant);
     // Skipped outcomes (most events of a type are not what a rule is about) record nothing: their org unit is not looked up.
     const orgs = await orgsById(judged.filter((j) => j.outcome.kind !== 'skipped').map((j) => j.event.orgUnitId), knownOrgs);
     return judged.map(({ event, outcome }) => ({
@@ -450,6 +449,8 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     }
     for (const c of touched.compliance) {
       const rule = byId.get(c.ruleId);
+      // A first judgement that finds an event compliant changes nothing (an event's alert only exists once an
+      // earlier judgement of it breached or waited), unless the event is re-evaluated after a crash.
       if (rule) work.push({ rule, judge: () => judgeEventsIn(rule, c.eventIds, 'evaluation', now, eventsById, passOrgs, (e) => recovered.has(e.id)) });
     }
     // A source that just sent is not silent: its silence is judged from the pass's own receipt times, and
@@ -479,11 +480,9 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
       }
     }
     watch.lap('judge');
-    // Skipped outcomes change nothing, nor does a first judgement of an event that finds it compliant
-    // (an event's alert only exists once an earlier judgement of it breached or waited); the rest are
-    // compared with their alerts as last stored.
-    const firstJudged = (j: JudgedOutcome) => j.outcome.seriesKey.startsWith('event:') && j.outcome.kind === 'ok' && !recovered.has(Number(j.outcome.seriesKey.slice('event:'.length)));
-    const relevant = judgedByRule.map(({ rule, judged }) => ({ rule, judged: judged.filter((j) => (j.outcome.kind !== 'skipped' && !firstJudged(j)) || j.detector !== undefined) }));
+    // Skipped outcomes change nothing (nor would a first judgement that finds an event compliant:
+    // those were left out when judged); the rest are compared with their alerts as last stored.
+    const relevant = judgedByRule.map(({ rule, judged }) => ({ rule, judged: judged.filter((j) => j.outcome.kind !== 'skipped' || j.detector !== undefined) }));
     const fps = relevant.flatMap((r) => r.judged.map((j) => alertFingerprint(alertIdentity(j.outcome))));
     const known = new Map((await findAlertsByFingerprints(db, fps)).map((a) => [a.fingerprint, a.status]));
     const changing = relevant
