@@ -168,7 +168,7 @@ export async function judgeEvents(db: Queryable, rule: ComplianceRule, events: r
   const ranges = subjects.map((subject, i) => {
     const start = queries.length;
     const excludeId = candidates[i]?.id ?? 0;
-    for (const q of relatedEventQueries(rule, subject)) queries.push({ types: q.types, joinField: q.joinField, joinValue: q.joinValue, from: new Date(q.from), to: new Date(q.to), excludeId });
+    for (const q of relatedEventQueries(rule, subject)) queries.push({ ...q, excludeId });
     return [start, queries.length] as const;
   });
   const answers = queries.length === 0 ? [] : await findRelatedEventsMany(db, queries);

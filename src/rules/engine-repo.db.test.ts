@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../test/support/test-db.ts';
 import type { StoredEvent } from '../ingest/stored-event.ts';
 import { createOrgsService } from '../orgs/index.ts';
-import { eventField, type RuleEvent } from './predicate.ts';
+import { eventField } from './predicate.ts';
+import { toRuleEvent } from './engine-evaluate.ts';
 import { findRelatedEventsMany, type RelatedEventsQuery } from './engine-repo.ts';
 import { systemCtx } from './engine-support.test-data.ts';
 import { createTestSource, insertTestEvents } from './engine-test-repo.ts';
@@ -11,11 +12,8 @@ import { createTestSource, insertTestEvents } from './engine-test-repo.ts';
 let t: TestDb;
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const minutes = (n: number) => new Date(T0 + n * 60_000);
+const at = (n: number) => minutes(n).toISOString();
 let stored: StoredEvent[] = [];
-
-const asRuleEvent = (e: StoredEvent): RuleEvent => ({
-  id: String(e.id), type: e.type, orgUnit: e.orgUnitCode, occurredAt: e.occurredAt.toISOString(), patient: e.patient, sourceId: String(e.sourceId), attributes: e.attributes,
-});
 
 const ENVELOPE = new Set(['patient', 'type', 'sourceId', 'orgUnit']);
 
@@ -24,9 +22,9 @@ const scalarText = (v: unknown): string | null => (typeof v === 'string' || type
 /** What a lookup must answer, worked out over the stored events in memory (the ids, sorted). */
 function expected(q: RelatedEventsQuery): number[] {
   return stored
-    .filter((e) => q.types.includes(e.type) && e.occurredAt >= q.from && e.occurredAt <= q.to && e.id !== q.excludeId)
+    .filter((e) => q.types.includes(e.type) && e.occurredAt.getTime() >= Date.parse(q.from) && e.occurredAt.getTime() <= Date.parse(q.to) && e.id !== q.excludeId)
     .filter((e) => {
-      const v = eventField(asRuleEvent(e), q.joinField);
+      const v = eventField(toRuleEvent(e), q.joinField);
       if (q.joinValue === null || q.joinValue === undefined) return false;
       // Envelope fields compare as text (their columns), attributes as JSON (a number never equals its digits).
       return ENVELOPE.has(q.joinField) ? scalarText(v) !== null && scalarText(v) === scalarText(q.joinValue) : JSON.stringify(v) === JSON.stringify(q.joinValue);
@@ -61,12 +59,12 @@ describe('related-event lookups, many at once', () => {
     const [first, second] = stored;
     if (!first || !second) throw new Error('no events');
     const queries: RelatedEventsQuery[] = [
-      { types: ['review'], joinField: 'patient', joinValue: 'p1', from: minutes(0), to: minutes(60), excludeId: first.id },
-      { types: ['visit', 'prescription'], joinField: 'attributes.order.id', joinValue: 'o2', from: minutes(10), to: minutes(40), excludeId: second.id },
-      { types: ['visit'], joinField: 'patient', joinValue: null, from: minutes(0), to: minutes(200), excludeId: 0 },
-      { types: ['prescription'], joinField: 'doctor', joinValue: 'd1', from: minutes(2), to: minutes(2), excludeId: 0 },
-      { types: ['prescription'], joinField: 'seq', joinValue: 1, from: minutes(0), to: minutes(200), excludeId: 0 },
-      { types: ['review'], joinField: 'orgUnit', joinValue: 'H', from: minutes(0), to: minutes(30), excludeId: 0 },
+      { types: ['review'], joinField: 'patient', joinValue: 'p1', from: at(0), to: at(60), excludeId: first.id },
+      { types: ['visit', 'prescription'], joinField: 'attributes.order.id', joinValue: 'o2', from: at(10), to: at(40), excludeId: second.id },
+      { types: ['visit'], joinField: 'patient', joinValue: null, from: at(0), to: at(200), excludeId: 0 },
+      { types: ['prescription'], joinField: 'doctor', joinValue: 'd1', from: at(2), to: at(2), excludeId: 0 },
+      { types: ['prescription'], joinField: 'seq', joinValue: 1, from: at(0), to: at(200), excludeId: 0 },
+      { types: ['review'], joinField: 'orgUnit', joinValue: 'H', from: at(0), to: at(30), excludeId: 0 },
     ];
     const answers = await findRelatedEventsMany(t.db, queries);
     expect(answers).toHaveLength(queries.length);
@@ -94,7 +92,7 @@ describe('related-event lookups, many at once', () => {
     }).map((r): RelatedEventsQuery => {
       const options = values[r.field];
       return {
-        types: r.types, joinField: r.field, joinValue: options[r.pick % options.length], from: minutes(r.from), to: minutes(r.from + r.span), excludeId: stored[r.exclude]?.id ?? 0,
+        types: r.types, joinField: r.field, joinValue: options[r.pick % options.length], from: at(r.from), to: at(r.from + r.span), excludeId: stored[r.exclude]?.id ?? 0,
       };
     });
     await fc.assert(fc.asyncProperty(fc.array(query, { maxLength: 12 }), async (queries) => {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/index.ts';
+import type { RelatedEventQuery } from './evaluate/compliance.ts';
 
 /** What the rule engine reads besides rules: org units (for scope and roll-up ancestors) and events (compliance). */
 export interface EngineOrg {
@@ -52,15 +53,8 @@ export async function listEventsByIds(db: Queryable, ids: readonly number[]): Pr
 
 const ENVELOPE: Readonly<Record<string, string>> = { patient: 'e.patient', type: 'e.type', sourceId: 'e.source_id::text', orgUnit: 'o.code' };
 
-/** Events of `types` in [from, to] whose `joinField` equals `joinValue`, other than `excludeId`. */
-export interface RelatedEventsQuery {
-  readonly types: readonly string[];
-  readonly joinField: string;
-  readonly joinValue: unknown;
-  readonly from: Date;
-  readonly to: Date;
-  readonly excludeId: number;
-}
+/** A compliance rule's look-up for one event (events of `types` in [from, to] joined on `joinField`), other than that event itself. */
+export type RelatedEventsQuery = RelatedEventQuery & { readonly excludeId: number };
 
 const RELATED_LIMIT = 1000;
 
@@ -80,23 +74,23 @@ function joinText(column: string | undefined, value: unknown): string | null {
  */
 export async function findRelatedEventsMany(db: Queryable, queries: readonly RelatedEventsQuery[]): Promise<EngineEvent[][]> {
   const out: EngineEvent[][] = queries.map(() => []);
-  const groups = new Map<string, number[]>();
-  queries.forEach((q, i) => {
-    if (joinText(ENVELOPE[q.joinField], q.joinValue) === null) return;
+  const groups = new Map<string, { at: number; value: string; q: RelatedEventsQuery }[]>();
+  queries.forEach((q, at) => {
+    const value = joinText(ENVELOPE[q.joinField], q.joinValue);
+    if (value === null) return;
     const key = JSON.stringify([q.joinField, q.types]);
     const members = groups.get(key);
-    if (members) members.push(i);
-    else groups.set(key, [i]);
+    if (members) members.push({ at, value, q });
+    else groups.set(key, [{ at, value, q }]);
   });
   for (const members of groups.values()) {
-    const first = queries[members[0] ?? -1];
+    const first = members[0]?.q;
     if (!first) continue;
     const column = ENVELOPE[first.joinField];
     const path = (first.joinField.startsWith('attributes.') ? first.joinField.slice('attributes.'.length) : first.joinField).split('.');
     const join = column !== undefined ? `${column} = q.val` : 'e.attributes #> $7 = q.val::jsonb';
     const params: unknown[] = [
-      members, members.map((i) => joinText(column, queries[i]?.joinValue)), members.map((i) => queries[i]?.from), members.map((i) => queries[i]?.to),
-      members.map((i) => queries[i]?.excludeId), first.types,
+      members.map((m) => m.at), members.map((m) => m.value), members.map((m) => m.q.from), members.map((m) => m.q.to), members.map((m) => m.q.excludeId), first.types,
     ];
     if (column === undefined) params.push(path);
     const { rows } = await db.query<EngineEvent & { ord: number }>(
