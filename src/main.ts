@@ -66,7 +66,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     db, sources, pseudonymise: createPseudonymiser(loadPseudonymKey(config)), log: logger,
     consumers: [indicators.rollupConsumer, rules.ingestConsumer], limits: { maxBodyBytes: config.bodyLimitBytes },
     // A process that evaluates rules leaves the event loop to its engine between group commits; one that only ingests overlaps two.
-    commitsInFlight: config.roles.includes('engine') ? 1 : 2,
+    maxConcurrentCommits: config.roles.includes('engine') ? 1 : 2,
   });
   const modules: AppModule[] = [
     createSourcesModule({ db, sources, ingest, quality, clock }),

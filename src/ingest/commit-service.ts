@@ -247,12 +247,13 @@ export function createBatchCommitter(deps: {
    */
   async function writeEvents(tx: Queryable, group: readonly PreparedBatch[]): Promise<(Written & { readonly preparedAt: ReadonlyMap<number, Prepared> })[]> {
     const rows: EventRow[] = [];
-    const sent = new Set<string>();
+    /** The batch whose record of an event id the group sends. */
+    const sender = new Map<string, PreparedBatch>();
     for (const b of group) {
       for (const p of b.first.values()) {
         const key = storedEventKey(b.source.id, p.candidate.event.id);
-        if (sent.has(key)) continue;
-        sent.add(key);
+        if (sender.has(key)) continue;
+        sender.set(key, b);
         rows.push({
           sourceId: b.source.id, eventId: p.candidate.event.id, type: p.candidate.event.type, schemaVersion: p.candidate.event.schemaVersion, orgUnitId: p.org.id,
           occurredAt: p.candidate.event.occurredAt, receivedAt: b.receivedAt, patient: p.candidate.event.patient ?? null,
@@ -261,18 +262,14 @@ export function createBatchCommitter(deps: {
       }
     }
     const insertedAll = await insertEvents(tx, rows);
-    const claimed = new Set<string>();
     const out: (Written & { readonly preparedAt: ReadonlyMap<number, Prepared> })[] = [];
     for (const b of group) {
-      // This batch's inserts: the ids it was first in the group to send and that were new.
+      // This batch's inserts: the ids it sent for the group that were new.
       const inserted = new Map<string, number>();
       for (const eventId of b.first.keys()) {
         const key = storedEventKey(b.source.id, eventId);
         const id = insertedAll.get(key);
-        if (id !== undefined && !claimed.has(key)) {
-          claimed.add(key);
-          inserted.set(eventId, id);
-        }
+        if (id !== undefined && sender.get(key) === b) inserted.set(eventId, id);
       }
       const stored = await storedHashes(tx, b.source.id, [...b.first.keys()].filter((id) => !inserted.has(id)));
       const preparedAt = new Map(b.prepared.map((p) => [p.at, p]));

@@ -59,7 +59,7 @@ export interface IngestServiceDeps {
   readonly log: IngestLogger;
   readonly limits?: Partial<IngestLimits>;
   /** Group commits in flight at once (commit-service.ts; default 1). */
-  readonly commitsInFlight?: number;
+  readonly maxConcurrentCommits?: number;
 }
 
 export function toReport(result: BatchResult): BatchReport {
@@ -105,7 +105,7 @@ function eventIdOf(raw: unknown): string | null {
 export function createIngestService(deps: IngestServiceDeps) {
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...deps.limits };
   const parseLimits: ParseLimits = { maxRecordBytes: limits.maxRecordBytes, maxRecords: limits.maxRecords, maxDepth: limits.maxDepth };
-  const commit = createBatchCommitter({ db: deps.db, consumers: deps.consumers ?? [], log: deps.log, ...(deps.commitsInFlight === undefined ? {} : { maxConcurrentCommits: deps.commitsInFlight }) });
+  const commit = createBatchCommitter({ db: deps.db, consumers: deps.consumers ?? [], log: deps.log, ...(deps.maxConcurrentCommits === undefined ? {} : { maxConcurrentCommits: deps.maxConcurrentCommits }) });
   let inFlight = 0;
 
   /** Validate one parsed record into a candidate (events and rows alike). */
