@@ -105,7 +105,7 @@ function eventIdOf(raw: unknown): string | null {
 export function createIngestService(deps: IngestServiceDeps) {
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...deps.limits };
   const parseLimits: ParseLimits = { maxRecordBytes: limits.maxRecordBytes, maxRecords: limits.maxRecords, maxDepth: limits.maxDepth };
-  const commit = createBatchCommitter({ db: deps.db, consumers: deps.consumers ?? [], log: deps.log, ...(deps.maxConcurrentCommits === undefined ? {} : { maxConcurrentCommits: deps.maxConcurrentCommits }) });
+  const commit = createBatchCommitter({ db: deps.db, consumers: deps.consumers ?? [], log: deps.log, maxConcurrentCommits: deps.maxConcurrentCommits });
   let inFlight = 0;
 
   /** Validate one parsed record into a candidate (events and rows alike). */
