@@ -168,7 +168,10 @@ async function serve(): Promise<void> {
     }
   };
   const polled = poll();
+  // Passes are summarised from the start of the load (the driver says when: after the history it sends first).
+  let loadStart = Number.POSITIVE_INFINITY;
   process.on('message', (m: { kind?: string }) => {
+    if (m.kind === 'load') loadStart = Date.now();
     if (m.kind !== 'stop') return;
     polling = false;
     void polled
@@ -187,7 +190,6 @@ async function serve(): Promise<void> {
       // The engine may still be evaluating: what it has not finished stays in its durable queue; the process just ends.
       .then(() => process.exit(0));
   });
-  const loadStart = Date.now();
   send({ kind: 'ready', url: `http://127.0.0.1:${String(port)}`, tokens, rules: await active(), departments, onlineDepartments });
 }
 
@@ -235,6 +237,7 @@ function percentile(sorted: readonly number[], q: number): number {
  * (about 130 alerts a second), an alert storm no group with a year of data sees.
  */
 async function seedOfflineHistory(ready: Extract<ServerMessage, { kind: 'ready' }>, pool: readonly PoolEvent[], runId: string): Promise<void> {
+  const { createIngestClient, MAX_BATCH } = await import('../src/simulator/ingest-client.ts');
   const template = pool.find((p) => p.event.type === 'visit' && (p.event.attributes as Record<string, unknown>).channel === 'offline' && ready.tokens[p.source] !== undefined);
   if (!template) throw new Error('the simulator made no offline visit');
   const token = ready.tokens[template.source] ?? '';
@@ -245,10 +248,11 @@ async function seedOfflineHistory(ready: Extract<ServerMessage, { kind: 'ready' 
   }
   const at = Date.now() - 30 * 86_400_000;
   const lines = [...patients].map((patient, i) => JSON.stringify({ ...(restamped(template.event, at - template.occurredMs) as Record<string, unknown>), id: `${runId}-history-${String(i)}`, patient }));
-  for (let i = 0; i < lines.length; i += 1000) {
-    const res = await fetch(`${ready.url}/api/ingest/events`, { method: 'POST', body: lines.slice(i, i + 1000).join('\n'), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' } });
-    const report = (await res.json()) as { accepted?: number };
-    if (res.status !== 200 || report.accepted !== Math.min(1000, lines.length - i)) throw new Error(`history batch refused: ${String(res.status)} ${JSON.stringify(report)}`);
+  const client = createIngestClient({ url: ready.url, token });
+  for (let i = 0; i < lines.length; i += MAX_BATCH) {
+    const batch = lines.slice(i, i + MAX_BATCH);
+    const result = await client.postBatch(batch);
+    if (result.acknowledged !== batch.length) throw new Error(`history batch not acknowledged: ${result.error ?? String(result.status)}`);
   }
   console.error(`history: one offline visit 30 days ago for each of ${String(patients.size)} patients of online prescriptions`);
 }
@@ -312,6 +316,7 @@ async function run(backend: 'postgres' | 'pglite', databaseUrl: string | undefin
     const template = found;
     const runId = `b${Date.now().toString(36)}`;
     await seedOfflineHistory(ready, pool, runId);
+    proc.send({ kind: 'load' });
     const acks = new Map<string, { ack: number; kind: string }>();
     const ackLatencies: number[] = [];
     const unusedDepartments = [...ready.departments];
@@ -455,8 +460,9 @@ async function withPostgres<T>(work: (url: string) => Promise<T>): Promise<T> {
 
 async function drive(argv: readonly string[]): Promise<void> {
   const rate = Number(arg(argv, 'rate', '5000'));
-  // Batches as `yunjian simulate --rate` makes them (a tenth of a second of events, at most 1,000).
-  const o = { seconds: Number(arg(argv, 'seconds', '20')), rate, clients: Number(arg(argv, 'clients', '8')), batch: Number(arg(argv, 'batch', String(Math.min(1000, Math.max(1, Math.round(rate / 10)))))) };
+  // Batches as `yunjian simulate --rate` sends them.
+  const { pacedBatchSize } = await import('../src/simulator/index.ts');
+  const o = { seconds: Number(arg(argv, 'seconds', '20')), rate, clients: Number(arg(argv, 'clients', '8')), batch: Number(arg(argv, 'batch', String(pacedBatchSize(rate)))) };
   const backend = arg(argv, 'backend', 'both');
   const wanted = (backend === 'both' ? ['postgres', 'pglite'] : [backend]) as ('postgres' | 'pglite')[];
   const hasPostgres = (process.env.DATABASE_URL ?? '') !== '';

@@ -12,6 +12,7 @@ import {
   defaultIncidentSchedule,
   generateEvents,
   incidentLabelsJson,
+  pacedBatchSize,
   parseIncidentSchedule,
   toNdjsonLine,
   type BatchResult,
@@ -139,7 +140,7 @@ async function live(records: Iterable<SimulatedRecord>, emit: (lines: string[]) 
 
 /** Load test: batches due on a fixed schedule for `durationS` seconds, shared by `clients` workers. */
 async function load(records: Iterator<SimulatedRecord>, send: (lines: string[]) => Promise<unknown>, rate: number, clients: number, durationS: number, stop: () => boolean): Promise<void> {
-  const batchSize = Math.min(1000, Math.max(1, Math.round(rate / 10)));
+  const batchSize = pacedBatchSize(rate);
   const intervalMs = (batchSize / rate) * 1000;
   const start = Date.now();
   const endMs = start + durationS * 1000;

@@ -21,4 +21,4 @@ export {
 } from './incidents.ts';
 export { generateEvents, toNdjsonLine, toWireEvent, type GenerateOptions, type MalformedReason, type SimEvent, type SimulatedRecord } from './generate.ts';
 export { EVENT_TYPES, type EventType, type JsonValue } from './sim-context.ts';
-export { createIngestClient, type IngestClient, type IngestClientOptions, type BatchResult } from './ingest-client.ts';
+export { createIngestClient, pacedBatchSize, type IngestClient, type IngestClientOptions, type BatchResult } from './ingest-client.ts';

@@ -33,6 +33,11 @@ export interface IngestClient {
 
 export const MAX_BATCH = 1000;
 
+/** The batch a paced load sends at `rate` events a second: a tenth of a second of events, at most MAX_BATCH. */
+export function pacedBatchSize(rate: number): number {
+  return Math.min(MAX_BATCH, Math.max(1, Math.round(rate / 10)));
+}
+
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Delay from a Retry-After header (seconds or an HTTP date), if it has a usable value. */
