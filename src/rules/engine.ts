@@ -11,6 +11,7 @@ import {
   anomalyReadFrom, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
   type ReadSourceQuality, type SeriesContext, type SourceRef,
 } from './engine-evaluate.ts';
+import { createPassLog, stopwatch, type PassReport } from './engine-passes.ts';
 import { createCoalescingQueue } from './engine-queue.ts';
 import type { SeriesBatchReader, SeriesBatchRequest } from './engine-series-batch.ts';
 import {
@@ -68,33 +69,6 @@ export interface RuleEngineDeps {
   readonly onPass?: (report: PassReport) => void;
 }
 
-/** One evaluation pass over ingest commits: how much it judged and how long each phase took (ms, wall clock). */
-export interface PassReport {
-  readonly at: Date;
-  readonly commits: number;
-  readonly events: number;
-  readonly ms: number;
-  /** plan: rules and series touched; read: series and detector states; judge: evaluations (compliance look-ups included); record: alerts compared and stored. */
-  readonly phases: Readonly<Record<'plan' | 'read' | 'judge' | 'record', number>>;
-  readonly judged: number;
-  readonly recorded: number;
-}
-
-const RECENT_PASSES = 500;
-
-function stopwatch() {
-  const phases = { plan: 0, read: 0, judge: 0, record: 0 };
-  let last = performance.now();
-  return {
-    phases,
-    lap(phase: keyof typeof phases): void {
-      const t = performance.now();
-      phases[phase] = Math.round(t - last);
-      last = t;
-    },
-  };
-}
-
 export interface LoadedRule extends ActiveRule {
   readonly judgedThrough: Date | null;
 }
@@ -111,7 +85,7 @@ export interface RuleEngine {
   judgeEvents(rule: LoadedRule, eventIds: readonly number[], trigger: Trigger, now: Date): Promise<readonly JudgedOutcome[]>;
   /** Resolves once every commit handed to the engine before the call has been evaluated. */
   settled(): Promise<void>;
-  /** This process's latest passes over ingest commits, oldest first (at most 500). */
+  /** This process's latest passes over ingest commits, oldest first (engine-passes.ts). */
   recentPasses(): readonly PassReport[];
   /** Evaluates commits queued before `before` that no pass has evaluated (a crash, a failed pass); returns how many. */
   recoverQueued(before: Date): Promise<number>;
@@ -516,13 +490,12 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     const at = deps.clock.now();
     const result = await evaluateCommit([...events.values()]);
     const report: PassReport = { at, commits: commits.length, events: events.size, ms: Math.round(performance.now() - started), ...result };
-    recentPasses.push(report);
-    if (recentPasses.length > RECENT_PASSES) recentPasses.shift();
+    passLog.add(report);
     deps.onPass?.(report);
     await dequeueEvaluations(db, commits.flatMap((c) => (c[0] ? [c[0].id] : [])));
   }
 
-  const recentPasses: PassReport[] = [];
+  const passLog = createPassLog();
   const queue = createCoalescingQueue<EngineEvent>(pass);
   /** Events being re-evaluated from the durable queue (a judgement of them may already be stored). */
   const recovered = new Set<number>();
@@ -564,7 +537,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   const settled = (): Promise<void> => queue.push([]).catch(() => undefined);
 
   return {
-    consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, settled, recoverQueued, recentPasses: () => [...recentPasses], timeZone: tz, catchUpPeriods, deps,
+    consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, settled, recoverQueued, recentPasses: passLog.recent, timeZone: tz, catchUpPeriods, deps,
   };
 }
 
