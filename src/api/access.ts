@@ -34,6 +34,11 @@ export type Access =
 
 export interface ResolvedResource {
   readonly orgPath: string;
+  /**
+   * Further org paths a change to this resource reaches (a user's grants: whoever resets that user's
+   * password acts with those grants). A write needs the route's permission on each of them too.
+   */
+  readonly governedPaths?: readonly string[];
   readonly value: unknown;
 }
 
@@ -206,6 +211,9 @@ export function registerAccessControl(
       }
       if (!can(principal, permission, resolved.orgPath)) {
         throw new AppError('AUTH_FORBIDDEN', `This needs the ${permission} permission on this ${ref.kind}.`);
+      }
+      if (unsafeMethods.has(request.method) && (resolved.governedPaths ?? []).some((path) => !can(principal, permission, path))) {
+        throw new AppError('AUTH_FORBIDDEN', `This ${ref.kind} holds rights beyond your ${permission} scope; an administrator over all of them must make this change.`);
       }
       request.resources.set(ref.as ?? ref.kind, resolved.value);
     }

@@ -18,7 +18,11 @@ export function userResolvers(accounts: AccountsService): Record<string, Resourc
   return {
     user: async (id) => {
       const user = Number.isInteger(Number(id)) ? await accounts.requireUser(Number(id)).catch(() => null) : null;
-      return user ? { orgPath: user.orgPath, value: user } : null;
+      if (!user) return null;
+      // Managing a user is managing what their grants reach, not just their home unit: an admin of a
+      // hospital must not reset the password of a group-wide admin who happens to be homed there.
+      const grants = await accounts.grantsOf(user.id);
+      return { orgPath: user.orgPath, governedPaths: grants.map((g) => g.orgPath), value: user };
     },
     grant: async (id) => {
       const grant = Number.isInteger(Number(id)) ? await accounts.findGrant(Number(id)) : null;

@@ -54,6 +54,7 @@ export function createAccountsService(deps: { db: Db; auth: Pick<AuthService, 'p
     requireUser,
     toPublic,
     findUserByUsername: (username: string) => users.findUserByUsername(db, username),
+    grantsOf: (userId: number) => users.grantsOfUser(db, userId),
     listUsers: (scopePaths: readonly string[]) => users.listUsersInScope(db, scopePaths),
     countUsers: () => users.countUsers(db),
 
