@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../../test/support/test-app.ts';
 import { probeBody } from '../../test/support/probe-body.ts';
@@ -81,7 +82,7 @@ describe(`scope enforcement over every route on ${testBackend}`, () => {
     for (const route of scoped()) {
       if ('signedIn' in route.access) continue; // one's own session and password: no org data
       const res = await liaisonA.request({
-        method: route.method, url: urlFor(route),
+        method: route.method as InjectOptions['method'], url: urlFor(route),
         ...(route.bodySchema ? { payload: probeBody(route.bodySchema, 'DEPT-B') as object } : {}),
       });
       const where = `${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 200)}`;

@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../cli/bootstrap.ts';
 import { createTestApp, testPassword, type Client, type TestApp } from '../../test/support/test-app.ts';
@@ -61,7 +62,7 @@ describe(`user management is bounded by the managed user's grants on ${testBacke
     for (const route of userManagementRoutes()) {
       const spec = requests[`${route.method} ${route.url}`]!(victimId);
       const url = route.url.replace(':id', String(victimId)).replace(':grantId', String(spec.grantId ?? 0));
-      const res = await scopedAdmin.request({ method: route.method, url, ...(spec.payload ? { payload: spec.payload } : {}) });
+      const res = await scopedAdmin.request({ method: route.method as InjectOptions['method'], url, ...(spec.payload ? { payload: spec.payload } : {}) });
       expect({ route: `${route.method} ${route.url}`, status: res.statusCode }).toEqual({ route: `${route.method} ${route.url}`, status: 403 });
       expect(res.json()).toMatchObject({ error: { code: 'AUTH_FORBIDDEN' } });
     }

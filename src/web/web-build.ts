@@ -70,6 +70,16 @@ async function buildIfNeeded(options: WebBuildOptions): Promise<WebBuildResult> 
   const state = webBuildState(webDir);
   if (state === 'no-sources') return { built: false, reason: state, distDir };
   if (state === 'fresh' && options.force !== true) return { built: false, reason: state, distDir };
+  const vite = await loadVite();
+  if (!vite) {
+    // A production install (`npm ci --omit=dev`) has no build tools: it serves the bundle that
+    // `npm run build` made before, and says so when the sources look newer.
+    if (state !== 'missing') {
+      options.log?.('the web console build tools are not installed (production install); serving web/dist as built');
+      return { built: false, reason: state, distDir };
+    }
+    throw new Error('The web console is not built and its build tools are not installed: run `npm install` and `npm run build` first.');
+  }
   const sourceMtimeMs = newestSourceMtime(webDir) ?? 0;
   options.log?.(`building the web console (${state === 'fresh' ? 'forced' : state})…`);
   // Scratch space under node_modules/.cache: same file system as web/dist (so the swap is a
@@ -77,9 +87,8 @@ async function buildIfNeeded(options: WebBuildOptions): Promise<WebBuildResult> 
   const scratch = join(options.root, 'node_modules', '.cache', 'yunjian-web');
   mkdirSync(scratch, { recursive: true });
   const tmpDir = join(scratch, `dist-${process.pid}-${Date.now()}`);
-  const { build } = await import('vite');
   try {
-    await build({
+    await vite.build({
       root: webDir,
       configFile: join(webDir, 'vite.config.ts'),
       logLevel: 'warn',
@@ -92,6 +101,16 @@ async function buildIfNeeded(options: WebBuildOptions): Promise<WebBuildResult> 
   }
   options.log?.('web console built');
   return { built: true, reason: state, distDir };
+}
+
+/** Vite, when the development dependencies are installed; null in a production install. */
+async function loadVite(): Promise<typeof import('vite') | null> {
+  try {
+    return await import('vite');
+  } catch (error) {
+    if (isCode(error, 'ERR_MODULE_NOT_FOUND')) return null;
+    throw error;
+  }
 }
 
 /** Replaces `distDir` by `fresh`. A concurrent build by another process may win the race; its bundle is as fresh as ours. */
