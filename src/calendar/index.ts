@@ -6,6 +6,7 @@
  * reads. Work-order deadlines and escalation are built on it.
  */
 export {
+  calendarDayKind,
   calendarDays,
   createWorkingCalendar,
   DEFAULT_TIME_ZONE,

@@ -91,6 +91,15 @@ export function hoursOn(calendar: WorkingCalendar, day: DateTime): readonly Cloc
   return calendar.week[day.weekday - 1] ?? [];
 }
 
+/** How the calendar marks the local day of an instant: a day off by name ('off', a public holiday),
+ * a make-up working day ('work', 调休上班), or nothing (an ordinary day, judged by its weekday). */
+export function calendarDayKind(calendar: WorkingCalendar, at: Date): 'off' | 'work' | null {
+  const iso = localDay(calendar, at).toISODate() ?? '';
+  if (calendar.offDays.has(iso)) return 'off';
+  if (calendar.workDays.has(iso)) return 'work';
+  return null;
+}
+
 /** True when the local day (a YYYY-MM-DD date, or the local day of an instant) has working hours. */
 export function isWorkingDay(calendar: WorkingCalendar, day: string | Date): boolean {
   return hoursOn(calendar, localDay(calendar, day)).length > 0;

@@ -1,10 +1,13 @@
+import type { WorkingCalendar } from '../calendar/index.ts';
 import type { SeriesReader } from '../indicators/index.ts';
 import { AppError, DEFAULT_TIME_ZONE, nextPeriod, periodsBetween, previousPeriod, type Grain } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
-import { createDetector, stepDetector, type DetectorConfig } from './anomaly/index.ts';
+import { createDetector, type DetectorConfig } from './anomaly/index.ts';
 import type { RuleDefinition } from './definition.ts';
 import { dryRun, type DryRunData, type DryRunResult } from './dry-run.ts';
-import { readPoints, SERIES_KEY, SOURCE_GRAIN, toRuleEvent, watchesSource, type ReadSourceQuality, type SourceRef } from './engine-evaluate.ts';
+import {
+  readPoints, replayDetector, SERIES_KEY, SOURCE_GRAIN, holidaysOf, toRuleEvent, warmStartFrom, watchesSource, type ReadSourceQuality, type SourceRef,
+} from './engine-evaluate.ts';
 import { listEventsInRange, listOrgsByIds, listSubtreeOrgs, type EngineOrg } from './engine-repo.ts';
 import { inScope } from './engine-touch.ts';
 import type { AnomalyInput, SeriesInput, SourceQualityInput } from './outcome.ts';
@@ -21,6 +24,8 @@ export interface DryRunServiceDeps {
   readonly readSourceQuality?: ReadSourceQuality;
   readonly timeZone?: string;
   readonly anomalyConfig?: Partial<DetectorConfig>;
+  /** The working calendar of an org unit's group, as the engine's anomaly baselines see it. */
+  readonly workingCalendar?: (org: EngineOrg) => Promise<WorkingCalendar>;
 }
 
 const MAX_ORGS = 500;
@@ -54,21 +59,13 @@ export function createDryRunService(deps: DryRunServiceDeps) {
       for (const org of orgs) series.push({ orgUnit: org.code, seriesKey: SERIES_KEY, points: await readPoints(ctx, rule.indicator, rule.grain, org.id, start, last, now) });
       return { series };
     }
+    // As if the rule had been created at `from`: the detector warm-starts on the history before it, as the engine's does.
     const anomaly: AnomalyInput[] = [];
     for (const org of orgs) {
-      let state = createDetector(deps.anomalyConfig ?? {});
-      let seed = from;
-      for (let i = 0; i < state.config.windowSize; i++) seed = previousPeriod(seed, rule.grain, tz);
-      for (const p of await readPoints(ctx, rule.indicator, rule.grain, org.id, seed, last, now)) {
-        const judged = Date.parse(p.periodStart) >= from.getTime();
-        if (p.value === null) {
-          if (judged) anomaly.push({ orgUnit: org.code, seriesKey: SERIES_KEY, periodKey: p.periodKey, periodStart: p.periodStart, closed: p.closed, verdict: null });
-          continue;
-        }
-        const step = stepDetector(state, { timestamp: Date.parse(p.periodStart), value: p.value });
-        state = step.state;
-        if (!judged) continue;
-        const verdict = state.count > state.config.warmup ? { score: step.score, expected: step.expected, observed: step.observed, deviation: step.deviation, kind: step.kind } : null;
+      const points = await readPoints(ctx, rule.indicator, rule.grain, org.id, warmStartFrom(rule.grain, from, tz), last, now);
+      const holidayOf = deps.workingCalendar ? holidaysOf(await deps.workingCalendar(org)) : undefined;
+      for (const { point: p, verdict } of replayDetector(createDetector(deps.anomalyConfig ?? {}), points, rule.grain, holidayOf).replayed) {
+        if (Date.parse(p.periodStart) < from.getTime()) continue;
         anomaly.push({ orgUnit: org.code, seriesKey: SERIES_KEY, periodKey: p.periodKey, periodStart: p.periodStart, closed: p.closed, verdict });
       }
     }

@@ -1,9 +1,11 @@
+import { calendarDayKind, type WorkingCalendar } from '../calendar/index.ts';
 import type { SeriesPoint, SeriesReader } from '../indicators/index.ts';
 import { bucketStart, isPeriodOpen, nextPeriod, periodKey, previousPeriod, type Grain } from '../shared/index.ts';
 import type { Queryable } from '../store/index.ts';
-import { createDetector, stepDetector, type DetectorConfig, type DetectorState } from './anomaly/index.ts';
+import { createDetector, stepDetector, type DetectorConfig, type DetectorState, type SeriesPoint as DetectorPoint } from './anomaly/index.ts';
 import type { AnomalyRule, ComplianceRule, SourceQualityRule } from './definition.ts';
 import { evaluateAnomaly } from './evaluate/anomaly.ts';
+import { outcomeOf } from './evaluate/common.ts';
 import { complianceOutcome, complianceVerdict, relatedEventQueries } from './evaluate/compliance.ts';
 import { evaluateIndicatorRule, type IndicatorRule } from './evaluate/series.ts';
 import { evaluateSourceQuality } from './evaluate/source-quality.ts';
@@ -21,6 +23,8 @@ export const SERIES_KEY = 'all';
 export interface SeriesContext {
   readonly seriesReader: SeriesReader;
   readonly timeZone: string;
+  /** The working calendar's verdict on a period's day (anomaly baselines): true a public holiday, false a make-up working day, undefined an ordinary day. */
+  readonly holidayOf?: HolidayOf;
   /** Points already read in this pass, by `pointsKey` (rules on one indicator and grain share them). */
   readonly memo?: Map<string, Promise<SeriesPointInput[]>>;
 }
@@ -76,51 +80,125 @@ export async function judgeIndicator(ctx: SeriesContext, rule: IndicatorRule, or
   return evaluateIndicatorRule(rule, { orgUnit: org.code, seriesKey: SERIES_KEY, points }, now);
 }
 
-/** Where an anomaly judgement starts reading: after the last period the detector learned, or a window of history for a new one. */
-export function anomalyReadFrom(rule: AnomalyRule, start: Date, stored: { readonly state: DetectorState; readonly lastPeriodStart: Date } | null, config: Partial<DetectorConfig>, timeZone: string): Date | null {
-  if (stored && stored.lastPeriodStart.getTime() >= start.getTime()) return null;
-  const windowSize = (stored?.state ?? createDetector(config)).config.windowSize;
-  return stored ? nextPeriod(stored.lastPeriodStart, rule.grain, timeZone) : shift(start, rule.grain, windowSize, timeZone);
+/** A period's day in the working calendar: true a public holiday, false a make-up working day (调休上班), undefined an ordinary day. */
+export type HolidayOf = (periodStart: Date) => boolean | undefined;
+
+/** The anomaly baselines' view of a working calendar: its holidays and make-up working days. */
+export function holidaysOf(calendar: WorkingCalendar): HolidayOf {
+  return (periodStart) => {
+    const kind = calendarDayKind(calendar, periodStart);
+    return kind === 'off' ? true : kind === 'work' ? false : undefined;
+  };
+}
+
+/**
+ * Periods of stored history a new detector learns from before its first judgement (warm start),
+ * per grain: a rule created over a year of daily data judges the next day with that year's baseline.
+ */
+export const WARM_START_PERIODS: Readonly<Record<Grain, number>> = { hour: 24 * 56, day: 3 * 366, week: 5 * 53, month: 10 * 12, quarter: 40, year: 20 };
+
+export type StoredDetector = { readonly state: DetectorState; readonly lastPeriodStart: Date } | null;
+
+/** The first period of the warm-start history of a detector judging (or relearning through) `start`. */
+export function warmStartFrom(grain: Grain, start: Date, timeZone: string): Date {
+  return shift(start, grain, WARM_START_PERIODS[grain], timeZone);
+}
+
+/**
+ * Where an anomaly judgement starts reading: after the last period the detector learned, or the
+ * warm-start history for a new one; for a period learned already (a backfill, late data), the
+ * warm-start history before the last period learned, which the detector relearns.
+ */
+export function anomalyReadFrom(rule: AnomalyRule, start: Date, stored: StoredDetector, timeZone: string): Date {
+  if (stored === null) return warmStartFrom(rule.grain, start, timeZone);
+  if (stored.lastPeriodStart.getTime() >= start.getTime()) return warmStartFrom(rule.grain, stored.lastPeriodStart, timeZone);
+  return nextPeriod(stored.lastPeriodStart, rule.grain, timeZone);
+}
+
+/** The period an anomaly read ends with: the judged one, or the last learned one when relearning. */
+export function anomalyReadTo(start: Date, stored: StoredDetector): Date {
+  return stored && stored.lastPeriodStart.getTime() >= start.getTime() ? stored.lastPeriodStart : start;
+}
+
+/** The detector's input for a stored point, with the calendar's verdict on its day (day and hour grains). */
+function detectorPoint(p: SeriesPointInput & { readonly value: number }, grain: Grain, holidayOf: HolidayOf | undefined): DetectorPoint {
+  const start = new Date(p.periodStart);
+  const holiday = holidayOf && (grain === 'day' || grain === 'hour') ? holidayOf(start) : undefined;
+  return { timestamp: start.getTime(), value: p.value, ...(holiday === undefined ? {} : { holiday }) };
+}
+
+export interface ReplayedPoint {
+  readonly point: SeriesPointInput;
+  /** null: missing, before the series' first data, or the detector still learning its minimum history. */
+  readonly verdict: AnomalyVerdict | null;
+}
+
+/**
+ * Feeds stored points to a detector in order, the one way the engine and the dry run both learn:
+ * a missing value is skipped, and so are the periods before the series' first data (a count
+ * reads 0 before its first event: that is no data, not a zero day). Closed periods are learned
+ * from; an open period (only ever the last) is judged but not learned from. Returns the learned
+ * state and each point's verdict.
+ */
+export function replayDetector(state: DetectorState, points: readonly SeriesPointInput[], grain: Grain, holidayOf?: HolidayOf): { state: DetectorState; replayed: ReplayedPoint[] } {
+  let s = state;
+  const replayed: ReplayedPoint[] = [];
+  points.forEach((p, i) => {
+    const last = i === points.length - 1;
+    const beforeData = s.count === 0 && (p.value === null || p.value === 0);
+    if (p.value === null || beforeData || (!last && !p.closed)) {
+      replayed.push({ point: p, verdict: null });
+      return;
+    }
+    const step = stepDetector(s, detectorPoint({ ...p, value: p.value }, grain, holidayOf));
+    const verdict = step.judged ? { score: step.score, expected: step.expected, observed: step.observed, deviation: step.deviation, kind: step.kind } : null;
+    replayed.push({ point: p, verdict });
+    if (p.closed) s = step.state;
+  });
+  return { state: s, replayed };
 }
 
 export interface AnomalyJudgement {
   readonly outcome: RuleOutcome;
-  /** The detector state to persist (absent for an open period, which is judged but not learned from). */
+  /** The detector state to persist and the last period it learned (absent for an open period, which is judged but not learned from). */
   readonly state?: DetectorState;
+  readonly learnedThrough?: Date;
 }
 
 /**
- * Steps the detector through the closed periods after `stored` up to `periodStart` (seeding a new
- * detector with up to `windowSize` periods of history) and judges the last one. Null when the
- * period was already stepped: a detector learns each period once, so late data does not re-judge it.
+ * Steps the detector through the closed periods after `stored` up to `periodStart` (a new
+ * detector first learns the warm-start history) and judges the last one. A period learned already
+ * is not judged again; with `relearn`, data that arrived in it since (a backfill) makes the
+ * detector relearn the stored history up to the last period it learned, so its baseline includes
+ * what arrived. Null when the period was learned already and `relearn` is off.
  */
 export async function judgeAnomaly(
   ctx: SeriesContext,
   rule: AnomalyRule,
   org: EngineOrg,
   periodStart: Date,
-  stored: { readonly state: DetectorState; readonly lastPeriodStart: Date } | null,
+  stored: StoredDetector,
   config: Partial<DetectorConfig>,
   now: Date,
+  relearn = true,
 ): Promise<AnomalyJudgement | null> {
   const start = bucketStart(periodStart, rule.grain, ctx.timeZone);
-  const seedFrom = anomalyReadFrom(rule, start, stored, config, ctx.timeZone);
-  if (seedFrom === null) return null;
-  let state = stored?.state ?? createDetector(config);
-  const points = await readPoints(ctx, rule.indicator, rule.grain, org.id, seedFrom, start, now);
-  const last = points.at(-1);
-  let verdict: AnomalyVerdict | null = null;
-  for (const p of points) {
-    if (p.value === null || (p !== last && !p.closed)) continue;
-    const step = stepDetector(state, { timestamp: Date.parse(p.periodStart), value: p.value });
-    if (p === last) verdict = step.state.count > state.config.warmup ? { score: step.score, expected: step.expected, observed: step.observed, deviation: step.deviation, kind: step.kind } : null;
-    if (p !== last || p.closed) state = step.state;
+  if (!relearn && stored && stored.lastPeriodStart.getTime() >= start.getTime()) return null;
+  const from = anomalyReadFrom(rule, start, stored, ctx.timeZone);
+  const to = anomalyReadTo(start, stored);
+  const points = await readPoints(ctx, rule.indicator, rule.grain, org.id, from, to, now);
+  if (stored && to !== start) {
+    const relearned = replayDetector(createDetector(config), points, rule.grain, ctx.holidayOf);
+    const key = { orgUnit: org.code, seriesKey: SERIES_KEY, periodKey: periodKey(start, rule.grain, ctx.timeZone), periodStart: start.toISOString(), closed: !isPeriodOpen(start, rule.grain, ctx.timeZone, now) };
+    return { outcome: outcomeOf(rule, key, now, 'skipped', 'baseline_relearned'), state: relearned.state, learnedThrough: to };
   }
-  const closed = last?.closed ?? false;
+  const { state, replayed } = replayDetector(stored?.state ?? createDetector(config), points, rule.grain, ctx.holidayOf);
+  const last = replayed.at(-1);
+  const closed = last?.point.closed ?? false;
   const outcome = evaluateAnomaly(rule, {
-    orgUnit: org.code, seriesKey: SERIES_KEY, periodKey: last?.periodKey ?? periodKey(start, rule.grain, ctx.timeZone), periodStart: start.toISOString(), closed, verdict,
+    orgUnit: org.code, seriesKey: SERIES_KEY, periodKey: last?.point.periodKey ?? periodKey(start, rule.grain, ctx.timeZone), periodStart: start.toISOString(), closed, verdict: last?.verdict ?? null,
   }, now);
-  return closed ? { outcome, state } : { outcome };
+  return closed ? { outcome, state, learnedThrough: start } : { outcome };
 }
 
 const ruleEvents = new WeakMap<EngineEvent, RuleEvent>();

@@ -1,15 +1,16 @@
 import { findAlertsByFingerprints } from '../alerts/alerts-repo.ts';
 import { alertFingerprint, alertIdentity, type AlertTransitionConsumer, type AlertTransitionEvent, type HolidayPredicate } from '../alerts/index.ts';
+import type { WorkingCalendar } from '../calendar/index.ts';
 import type { IndicatorDefinition, SeriesReader } from '../indicators/index.ts';
 import type { IngestCommitConsumer, StoredEvent } from '../ingest/stored-event.ts';
 import { bucketStart, DEFAULT_TIME_ZONE, isPeriodOpen, nextPeriod, previousPeriod, type Clock, type Grain } from '../shared/index.ts';
 import type { Db, Queryable } from '../store/index.ts';
-import type { DetectorConfig, DetectorState } from './anomaly/index.ts';
+import { DETECTOR_VERSION, type DetectorConfig, type DetectorState } from './anomaly/index.ts';
 import type { SeriesPointInput } from './outcome.ts';
 import { parseRuleDefinition, type RuleDefinition } from './definition.ts';
 import {
-  anomalyReadFrom, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
-  type ReadSourceQuality, type SeriesContext, type SourceRef,
+  anomalyReadFrom, anomalyReadTo, holidaysOf, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
+  type ReadSourceQuality, type SeriesContext, type SourceRef, type StoredDetector,
 } from './engine-evaluate.ts';
 import { createPassLog, stopwatch, type PassReport } from './engine-passes.ts';
 import { createCoalescingQueue } from './engine-queue.ts';
@@ -44,6 +45,8 @@ export interface RuleEngineDeps {
   readonly isHoliday?: HolidayPredicate;
   readonly timeZone?: string;
   readonly anomalyConfig?: Partial<DetectorConfig>;
+  /** The working calendar of an org unit's group: its public holidays and make-up days are features of anomaly baselines. */
+  readonly workingCalendar?: (org: EngineOrg) => Promise<WorkingCalendar>;
   /** Told after each recording transaction commits, with the transitions it stored (metrics, after-commit notifiers). */
   readonly onCommitted?: (events: readonly AlertTransitionEvent[]) => void;
   /** Closed periods the scheduler judges per rule and run, the newest (default 3). */
@@ -250,23 +253,33 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     return out;
   }
 
-  type StoredDetector = { readonly state: DetectorState; readonly lastPeriodStart: Date } | null;
-
   async function storedDetector(rule: LoadedRule, orgUnitId: number, known?: ReadonlyMap<string, rulesRepo.DetectorStateRow>): Promise<StoredDetector> {
     const stored = known ? (known.get(`${String(rule.id)}:${String(orgUnitId)}`) ?? null) : await rulesRepo.readDetectorState(db, rule.id, orgUnitId, SERIES_KEY);
-    return stored ? { state: stored.state as DetectorState, lastPeriodStart: stored.lastPeriodStart } : null;
+    // A state of an older detector version is dropped: the detector warm-starts from the stored history instead.
+    const state = stored?.state as DetectorState | undefined;
+    return stored && state?.version === DETECTOR_VERSION ? { state, lastPeriodStart: stored.lastPeriodStart } : null;
   }
 
   async function judgePlanned(ctx: SeriesContext, rule: LoadedRule, planned: readonly PlannedSeries[], now: Date, detectors?: ReadonlyMap<string, rulesRepo.DetectorStateRow>): Promise<JudgedOutcome[]> {
     const def = rule.def;
     if (!isSeriesRule(def)) return [];
     const out: JudgedOutcome[] = [];
+    // Detector states learned in this call, by org unit: later periods go on from them, and a backfill relearns once per org unit.
+    const learned = new Map<number, StoredDetector>();
+    const relearned = new Set<number>();
     for (const p of planned) {
       if (def.kind === 'anomaly') {
-        const judged = await judgeAnomaly(ctx, def, p.org, p.periodStart, await storedDetector(rule, p.org.id, detectors), deps.anomalyConfig ?? {}, now);
+        const calendar = deps.workingCalendar ? await deps.workingCalendar(p.org) : null;
+        const anomalyCtx = calendar ? { ...ctx, holidayOf: holidaysOf(calendar) } : ctx;
+        const stored = learned.has(p.org.id) ? (learned.get(p.org.id) ?? null) : await storedDetector(rule, p.org.id, detectors);
+        // Late data in a recent period does not relearn (it streams in all the time); a settled backfill does.
+        const relearn = p.trigger !== 'late_data' && !relearned.has(p.org.id);
+        const judged = await judgeAnomaly(anomalyCtx, def, p.org, p.periodStart, stored, deps.anomalyConfig ?? {}, now, relearn);
         if (judged === null) continue;
-        const state = judged.state;
-        out.push({ outcome: judged.outcome, org: p.org, trigger: p.trigger, ...(state ? { detector: { state, periodStart: p.periodStart } } : {}) });
+        const { state, learnedThrough } = judged;
+        if (judged.outcome.detail.reason === 'baseline_relearned') relearned.add(p.org.id);
+        if (state && learnedThrough) learned.set(p.org.id, { state, lastPeriodStart: learnedThrough });
+        out.push({ outcome: judged.outcome, org: p.org, trigger: p.trigger, ...(state && learnedThrough ? { detector: { state, periodStart: learnedThrough } } : {}) });
       } else {
         out.push({ outcome: await judgeIndicator(ctx, def, p.org, p.periodStart, now), org: p.org, trigger: p.trigger });
       }
@@ -287,11 +300,16 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
       const def = rule.def;
       if (!isSeriesRule(def)) continue;
       for (const p of planned) {
-        const start = bucketStart(p.periodStart, def.grain, tz);
-        const from = def.kind === 'anomaly'
-          ? anomalyReadFrom(def, start, await storedDetector(rule, p.org.id, detectors), deps.anomalyConfig ?? {}, tz)
-          : readFrom(def, start, tz);
-        if (from === null) continue;
+        let start = bucketStart(p.periodStart, def.grain, tz);
+        let from: Date;
+        if (def.kind === 'anomaly') {
+          const stored = await storedDetector(rule, p.org.id, detectors);
+          if (p.trigger === 'late_data' && stored && stored.lastPeriodStart.getTime() >= start.getTime()) continue;
+          from = anomalyReadFrom(def, start, stored, tz);
+          start = anomalyReadTo(start, stored);
+        } else {
+          from = readFrom(def, start, tz);
+        }
         const key = pointsKey(def.indicator, def.grain, p.org.id, from, start);
         const withYearAgo = def.kind === 'change' && def.compareTo === 'year_ago';
         const known = requests.get(key);

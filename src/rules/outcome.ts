@@ -60,6 +60,8 @@ export type OutcomeReason =
   | 'missing_data'
   | 'insufficient_history'
   | 'zero_baseline'
+  /** Anomaly: the period was learned already; late data in it made the detector relearn the stored history. */
+  | 'baseline_relearned'
   | 'not_applicable'
   | 'window_open'
   | 'disabled';

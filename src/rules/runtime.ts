@@ -12,6 +12,7 @@ import type { IngestCommitConsumer } from '../ingest/index.ts';
 import type { ScheduledJob } from '../scheduler/index.ts';
 import type { Clock } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
+import { readCalendar, rootIdOf } from '../workorders/workorder-config-service.ts';
 import { createDryRunService } from './dry-run-service.ts';
 import type { SourceQualityCounts, SourceRef } from './engine-evaluate.ts';
 import { createRuleSchedulerJob } from './engine-scheduler.ts';
@@ -47,6 +48,8 @@ export function createRuleRuntime(deps: {
       invalid: (q?.rejected ?? 0) + (q?.conflicts ?? 0), onTime: q?.onTime ?? 0,
     };
   };
+  // Anomaly baselines know the group's public holidays and make-up days (China's by default, or the calendar the group loaded).
+  const workingCalendar = (org: { readonly path: string }) => readCalendar(db, rootIdOf(org.path));
   const rules = createRulesService({ db });
   const alerts = createAlertsService({ db });
   const indicatorDefinitions = () => deps.catalog.all(db);
@@ -54,11 +57,11 @@ export function createRuleRuntime(deps: {
   const engine = createRuleEngine({
     db, clock, seriesReader: deps.series, indicatorDefinitions, listSources, readSourceQuality, transitionConsumers: deps.alertConsumers,
     seriesBatch: createSeriesBatchReader({ db, clock, definitions: indicatorDefinitions }), evaluateInBackground: true,
-    evaluateAfterCommit: deps.evaluateAfterCommit ?? true,
+    evaluateAfterCommit: deps.evaluateAfterCommit ?? true, workingCalendar,
     onPassError: (error) => { deps.log?.error({ err: error }, 'rule evaluation pass failed; its commits stay queued'); },
     onPass: (report) => { deps.log?.debug?.({ pass: report }, 'rule evaluation pass'); },
   });
-  const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality });
+  const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality, workingCalendar });
   const ingestConsumer: IngestCommitConsumer = engine.consumer;
   const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock }), createAlertsModule({ alerts, rules, clock }), createMuteWindowsModule({ muteWindows: createMuteWindowsService({ db }), clock })];
   const jobs: ScheduledJob[] = [createRuleSchedulerJob({ engine })];

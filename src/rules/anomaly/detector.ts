@@ -1,5 +1,5 @@
 import { median, pushBounded, robustSigma, slope } from './robust.ts';
-import { emptyProfile, expectationSlot, slotOf, slotReadyCount, updateProfile } from './seasonal.ts';
+import { emptyProfile, expectationSlot, pooledSlotOf, seasonKindOf, slotOf, slotReadyCount, updateProfile } from './seasonal.ts';
 import { emptyHistogram, recordStatistic, tailShare } from './surprise.ts';
 import type { AnomalyKind, DetectorConfig, DetectorState, DetectorStep, SeriesPoint } from './types.ts';
 
@@ -7,15 +7,19 @@ const HOUR_MS = 3_600_000;
 const ERROR_RATE = 0.02;
 /** The seasonal profile is used only when its error is clearly below the rolling baseline's. */
 const SEASONAL_ADVANTAGE = 0.8;
+/** Raw score above which an alarm's episode is still going on. */
+const EPISODE_SCORE = 0.5;
 
 /** Measured on the NAB subset (see scripts/eval-nab.ts); one setting for every series. */
 export const defaultDetectorConfig: DetectorConfig = {
   windowSize: 96,
   shortWindow: 6,
   warmup: 48,
-  refractory: 48,
+  warmupMs: 28 * 24 * HOUR_MS,
+  minWarmup: 8,
+  quietMs: 4 * HOUR_MS,
   alarmScore: 0.9,
-  zHalf: 4,
+  zHalf: 3,
   calibrationHorizon: 5000,
   utcOffsetMinutes: 480,
   seasonality: 'auto',
@@ -23,9 +27,12 @@ export const defaultDetectorConfig: DetectorConfig = {
   extremeScore: 0.95,
 };
 
+/** The state layout this code reads; a stored state of another version is replaced by a warm start. */
+export const DETECTOR_VERSION = 2;
+
 export function createDetector(config: Partial<DetectorConfig> = {}): DetectorState {
   return {
-    version: 1,
+    version: DETECTOR_VERSION,
     config: { ...defaultDetectorConfig, ...config },
     count: 0,
     lastTimestamp: null,
@@ -37,9 +44,17 @@ export function createDetector(config: Partial<DetectorConfig> = {}): DetectorSt
     seasonalError: null,
     rangeMin: null,
     rangeMax: null,
-    sinceAlarm: Number.MAX_SAFE_INTEGER,
+    episodeAt: null,
+    episodeSide: 0,
     history: emptyHistogram(),
   };
+}
+
+/** Points of history needed before a judgement: `warmup` points, or `warmupMs` of history when
+ * that is fewer points (a daily series waits four weeks, a weekly or monthly one `minWarmup` points). */
+export function warmupPoints(cfg: DetectorConfig, cadenceMs: number | null): number {
+  if (cadenceMs === null) return cfg.warmup;
+  return Math.max(Math.min(cfg.minWarmup, cfg.warmup), Math.min(cfg.warmup, Math.ceil(cfg.warmupMs / cadenceMs)));
 }
 
 /** Maps a robust z to 0..1: 0.5 at zHalf, close to 1 at twice that. */
@@ -65,34 +80,40 @@ interface Baseline {
   readonly sigma: number;
   readonly flatCenter: number;
   readonly flatSigma: number;
-  readonly slot: number;
+  /** The profile slot of this point and the pooled slot (null: no seasonal profile at this cadence). */
+  readonly slot: number | null;
+  readonly pooledSlot: number | null;
   /** Seasonal expectation for this point when the profile could give one. */
   readonly seasonalCenter: number | null;
 }
 
 /** Expected value: the rolling median, or the seasonal profile when it has proved better. The
- * profile's day-type slot is used once ready; until then the same hour pooled over all days,
- * so a series without a weekly pattern is not judged by a flat baseline on its first weekends. */
+ * profile's own slot is used once ready; until then its pooled slot (the same hour over all days,
+ * or the same day type), so a series without a weekly pattern is not judged by a flat baseline on
+ * its first weekends, and a holiday without history of its own is judged like a rest day. */
 function baselineFor(state: DetectorState, point: SeriesPoint, cadenceMs: number | null, floor: number): Baseline {
   const cfg = state.config;
   const flatCenter = state.window.length > 0 ? median(state.window) : point.value;
   const flatSigma = Math.max(floor, robustSigma(state.window, flatCenter));
-  const slot = slotOf(point.timestamp, cfg.utcOffsetMinutes, point.holiday);
-  const usable = cfg.seasonality === 'auto' && cadenceMs !== null && cadenceMs <= HOUR_MS;
-  const own = usable ? expectationSlot(state.profile, slot, slotReadyCount(cadenceMs)) : null;
-  const pooledFrom = usable && own === null ? expectationSlot(state.pooled, slot % 24, slotReadyCount(cadenceMs)) : null;
+  const kind = cfg.seasonality === 'auto' ? seasonKindOf(cadenceMs) : null;
+  if (kind === null || cadenceMs === null) return { center: flatCenter, sigma: flatSigma, flatCenter, flatSigma, slot: null, pooledSlot: null, seasonalCenter: null };
+  const slot = slotOf(point.timestamp, cfg.utcOffsetMinutes, point.holiday, kind);
+  const pooledSlot = pooledSlotOf(slot, kind);
+  const ready = slotReadyCount(cadenceMs, kind);
+  const own = expectationSlot(state.profile, slot, ready);
+  const pooledFrom = own === null ? expectationSlot(state.pooled, pooledSlot, ready) : null;
   const prof = own === null && pooledFrom !== null ? state.pooled : state.profile;
   const from = own ?? pooledFrom;
   const seasonalCenter = from === null ? null : (prof.center[from] ?? point.value);
   const better =
     from !== null && state.seasonalError !== null && state.flatError !== null &&
     state.seasonalError < SEASONAL_ADVANTAGE * state.flatError;
-  if (!better || seasonalCenter === null) return { center: flatCenter, sigma: flatSigma, flatCenter, flatSigma, slot, seasonalCenter };
+  if (!better || seasonalCenter === null) return { center: flatCenter, sigma: flatSigma, flatCenter, flatSigma, slot, pooledSlot, seasonalCenter };
   // A slot seen only a few times underestimates its spread; pool with the profile-wide error.
-  const young = (prof.count[from] ?? 0) < 3 * slotReadyCount(cadenceMs ?? HOUR_MS);
+  const young = (prof.count[from] ?? 0) < 3 * ready;
   const spread = Math.max(prof.spread[from] ?? 0, young ? 0.5 * (state.seasonalError ?? 0) : 0);
   const sigma = Math.max(floor, 1.25 * spread);
-  return { center: seasonalCenter, sigma, flatCenter, flatSigma, slot, seasonalCenter };
+  return { center: seasonalCenter, sigma, flatCenter, flatSigma, slot, pooledSlot, seasonalCenter };
 }
 
 /** Robust z of a level shift (recent median vs the older window) and of a change in slope. */
@@ -143,27 +164,38 @@ export function stepDetector(state: DetectorState, point: SeriesPoint): Detector
   const shift = zToScore(shiftZ, cfg.zHalf);
   const trend = zToScore(trendZ, cfg.zHalf);
   const statistic = Math.max(Math.abs(deviation / base.sigma), Math.abs(shiftZ), Math.abs(trendZ));
-  const warm = state.count >= cfg.warmup;
+  const warm = state.count >= warmupPoints(cfg, cadenceMs);
   const calibrated = (1 - tailShare(state.history, statistic)) * Math.max(value, shift, trend);
   const extreme = isNewExtreme(state, v, cfg.extremeTolerance) ? cfg.extremeScore : 0;
   const raw = warm ? Math.max(calibrated, extreme) : 0;
   // Any raw alarm restarts the quiet period, so a shifted level that keeps deviating while the
   // baseline adapts does not alarm again and again.
-  const score = state.sinceAlarm < cfg.refractory ? 0 : raw;
+  // One alarm per episode. An episode starts with an alarm and goes on while the series is still
+  // abnormal (outside its expected range on the side it alarmed, or a raw score above one half: a
+  // shifted level or slope the baseline has not adapted to yet) and until `quietMs` after its last
+  // abnormal point; its points score 0.
+  const side = Math.sign(deviation);
+  const abnormal = (side === state.episodeSide && Math.abs(deviation) > cfg.zHalf * base.sigma) || raw >= EPISODE_SCORE;
+  const quiet = state.episodeAt !== null && (abnormal || point.timestamp - state.episodeAt < cfg.quietMs);
+  const score = quiet ? 0 : raw;
+  const alarm = !quiet && raw >= cfg.alarmScore;
+  const episodeAt = alarm || (quiet && abnormal) ? point.timestamp : quiet ? state.episodeAt : null;
+  const kind = kindOf(value, shift, trend, deviation, raw);
   const next: DetectorState = {
     ...state,
     count: state.count + 1,
     lastTimestamp: point.timestamp,
     cadenceMs,
     window: pushBounded(state.window, v, cfg.windowSize),
-    profile: cfg.seasonality === 'auto' ? updateProfile(state.profile, base.slot, v, floor) : state.profile,
-    pooled: cfg.seasonality === 'auto' ? updateProfile(state.pooled, base.slot % 24, v, floor) : state.pooled,
+    profile: base.slot === null ? state.profile : updateProfile(state.profile, base.slot, v, floor),
+    pooled: base.pooledSlot === null ? state.pooled : updateProfile(state.pooled, base.pooledSlot, v, floor),
     flatError: state.window.length > 0 ? nextError(state.flatError, Math.abs(v - base.flatCenter)) : null,
     seasonalError:
       base.seasonalCenter === null ? state.seasonalError : nextError(state.seasonalError, Math.abs(v - base.seasonalCenter)),
     rangeMin,
     rangeMax,
-    sinceAlarm: raw >= cfg.alarmScore ? 0 : Math.min(state.sinceAlarm + 1, Number.MAX_SAFE_INTEGER),
+    episodeAt,
+    episodeSide: alarm ? side : episodeAt === null ? 0 : state.episodeSide,
     history: warm ? recordStatistic(state.history, statistic, cfg.calibrationHorizon) : state.history,
   };
   const low = base.center - cfg.zHalf * base.sigma;
@@ -174,6 +206,7 @@ export function stepDetector(state: DetectorState, point: SeriesPoint): Detector
     expected: { center: base.center, low, high },
     observed: v,
     deviation,
-    kind: kindOf(value, shift, trend, deviation, raw),
+    kind,
+    judged: warm,
   };
 }

@@ -19,19 +19,57 @@ export function emptyProfile(): SeasonalProfile {
   };
 }
 
-/** Slot of a timestamp: local hour, in the rest-day half on weekends or when `holiday` says so. */
-export function slotOf(timestamp: number, utcOffsetMinutes: number, holiday: boolean | undefined): number {
+/** Which seasonal profile a cadence supports: hour-of-day × day type at hourly or finer cadence,
+ * day-of-week with holiday and make-up-day slots at a daily cadence, none for weeks and months. */
+export type SeasonKind = 'hourly' | 'daily';
+
+export function seasonKindOf(cadenceMs: number | null): SeasonKind | null {
+  if (cadenceMs === null) return null;
+  if (cadenceMs <= 2 * HOUR_MS) return 'hourly';
+  if (cadenceMs >= 12 * HOUR_MS && cadenceMs <= 3 * DAY_MS) return 'daily';
+  return null;
+}
+
+/** Daily slots: 0–6 the weekday (0 = Sunday), then a public holiday, then a make-up working day (调休上班). */
+const HOLIDAY_SLOT = 7;
+const MAKE_UP_SLOT = 8;
+
+function localParts(timestamp: number, utcOffsetMinutes: number): { hour: number; weekday: number } {
   const local = timestamp + utcOffsetMinutes * 60_000;
   const hour = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
   // 1970-01-01 was a Thursday: day index 0 → weekday 4 (0 = Sunday).
   const weekday = (((Math.floor(local / DAY_MS) + 4) % 7) + 7) % 7;
-  const restDay = holiday ?? (weekday === 0 || weekday === 6);
-  return (restDay ? 24 : 0) + hour;
+  return { hour, weekday };
 }
 
-/** Observations a slot needs before its expectation is trusted: about three days' worth. */
-export function slotReadyCount(cadenceMs: number): number {
-  return 3 * Math.max(1, Math.round(HOUR_MS / cadenceMs));
+/** Whether a day is a rest day: `holiday` from the working calendar when known, else by weekday. */
+function isRestDay(weekday: number, holiday: boolean | undefined): boolean {
+  return holiday ?? (weekday === 0 || weekday === 6);
+}
+
+/** Slot of a timestamp. Hourly: local hour, in the rest-day half on weekends or holidays. Daily:
+ * the weekday, or the holiday / make-up-day slot when the calendar marks the day so. */
+export function slotOf(timestamp: number, utcOffsetMinutes: number, holiday: boolean | undefined, kind: SeasonKind = 'hourly'): number {
+  const { hour, weekday } = localParts(timestamp, utcOffsetMinutes);
+  if (kind === 'hourly') return (isRestDay(weekday, holiday) ? 24 : 0) + hour;
+  const weekend = weekday === 0 || weekday === 6;
+  if (holiday === true && !weekend) return HOLIDAY_SLOT;
+  if (holiday === false && weekend) return MAKE_UP_SLOT;
+  return weekday;
+}
+
+/** Slot of the pooled profile used while a slot is young: the hour over all days (hourly), or the
+ * day type — workday or rest day — over all weeks (daily), so a holiday without history of its
+ * own is judged like a rest day and a make-up Saturday like a workday. */
+export function pooledSlotOf(slot: number, kind: SeasonKind): number {
+  if (kind === 'hourly') return slot % 24;
+  if (slot === HOLIDAY_SLOT || slot === 0 || slot === 6) return 1;
+  return 0;
+}
+
+/** Observations a slot needs before its expectation is trusted: about three days' worth (hourly), three weeks (daily). */
+export function slotReadyCount(cadenceMs: number, kind: SeasonKind = 'hourly'): number {
+  return kind === 'daily' ? 3 : 3 * Math.max(1, Math.round(HOUR_MS / cadenceMs));
 }
 
 /** Folds one observation into a slot: plain mean at first, then a Huber-clipped EWMA so an

@@ -14,11 +14,17 @@ export interface DetectorConfig {
   readonly windowSize: number;
   /** Most recent points compared with the rest of the window to find a level shift. */
   readonly shortWindow: number;
-  /** Points seen before any score is emitted. */
+  /** Points seen before any score is emitted (at most; see `warmupMs`). */
   readonly warmup: number;
-  /** Points after an alarm during which further scores are damped (one alarm per onset). */
-  readonly refractory: number;
-  /** Score at or above which a point counts as an alarm (starts the refractory period). */
+  /** History that is enough to judge when it is fewer than `warmup` points (coarse grains). */
+  readonly warmupMs: number;
+  /** Points seen before any judgement, whatever `warmupMs` says. */
+  readonly minWarmup: number;
+  /** How long an alarm's episode lasts after its last abnormal point; its points score 0 (one alarm
+   * per episode). A duration, not a count of points: at day or coarser grains it is shorter than
+   * a period, so the first normal period ends the episode. */
+  readonly quietMs: number;
+  /** Score at or above which a point counts as an alarm (starts an episode, see `quietMs`). */
   readonly alarmScore: number;
   /** Robust z at which a point's deviation counts as half-way abnormal (sets the expected range). */
   readonly zHalf: number;
@@ -48,7 +54,7 @@ export interface SeasonalProfile {
 }
 
 export interface DetectorState {
-  readonly version: 1;
+  readonly version: 2;
   readonly config: DetectorConfig;
   readonly count: number;
   readonly lastTimestamp: number | null;
@@ -63,18 +69,23 @@ export interface DetectorState {
   readonly seasonalError: number | null;
   readonly rangeMin: number | null;
   readonly rangeMax: number | null;
-  readonly sinceAlarm: number;
+  /** Last abnormal point of the open alarm episode (null: no episode open; see `quietMs`). */
+  readonly episodeAt: number | null;
+  /** Side the open episode alarmed on: 1 above, -1 below, 0 none. */
+  readonly episodeSide: number;
   /** Decayed log-scale histogram of past deviation statistics (see surprise.ts). */
   readonly history: readonly number[];
 }
 
 export interface DetectorStep {
   readonly state: DetectorState;
-  /** 0 (normal) … 1 (certainly anomalous); damped during the refractory period after an alarm. */
+  /** 0 (normal) … 1 (certainly anomalous); 0 within an alarm's episode. */
   readonly score: number;
   readonly expected: ExpectedRange;
   readonly observed: number;
   /** observed − expected.center */
   readonly deviation: number;
   readonly kind: AnomalyKind;
+  /** False while the detector is still learning its minimum history: no judgement yet. */
+  readonly judged: boolean;
 }
