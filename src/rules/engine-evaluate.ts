@@ -151,7 +151,7 @@ export function replayDetector(state: DetectorState, points: readonly SeriesPoin
       return;
     }
     const step = stepDetector(s, detectorPoint({ ...p, value: p.value }, grain, holidayOf));
-    const verdict = step.judged ? { score: step.score, expected: step.expected, observed: step.observed, deviation: step.deviation, kind: step.kind } : null;
+    const verdict = step.judged ? { score: step.score, expected: step.expected, observed: step.observed, deviation: step.deviation, kind: step.kind, z: step.z } : null;
     replayed.push({ point: p, verdict });
     if (p.closed) s = step.state;
   });

@@ -13,6 +13,8 @@ export const PLACEHOLDERS: readonly string[] = [
   'target',
   'baseline',
   'expected',
+  'expectedRange',
+  'why',
   'score',
   'observed',
   'event',

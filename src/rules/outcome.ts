@@ -27,6 +27,8 @@ export interface AnomalyVerdict {
   readonly observed: number;
   readonly deviation: number;
   readonly kind: string;
+  /** The deviation in robust standard deviations of the baseline. */
+  readonly z?: number;
 }
 
 export interface AnomalyInput {
@@ -72,6 +74,8 @@ export interface OutcomeDetail {
   readonly values?: Readonly<Record<string, number | null>>;
   /** What the value was compared with (target, previous, expected range…). */
   readonly baseline?: Readonly<Record<string, number | null>>;
+  /** Anomaly: what kind of deviation the detector saw (spike, dip, level_shift, trend_change). */
+  readonly anomalyKind?: string;
   /** Compliance: the event fields the predicate read. */
   readonly facts?: Readonly<Record<string, unknown>>;
 }

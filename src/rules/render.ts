@@ -1,5 +1,5 @@
 import type { RuleDefinition } from './definition.ts';
-import { renderMessage, type MessageValue } from './message.ts';
+import { formatValue, renderMessage, type MessageValue } from './message.ts';
 import type { RuleOutcome } from './outcome.ts';
 
 export type Locale = 'zh' | 'en';
@@ -7,6 +7,24 @@ export type Locale = 'zh' | 'en';
 export interface MessageNames {
   readonly orgUnitName?: string;
   readonly indicatorName?: string;
+}
+
+const KIND_LABELS: Readonly<Record<string, { zh: string; en: string }>> = {
+  spike: { zh: '突增', en: 'spike' },
+  dip: { zh: '骤降', en: 'dip' },
+  level_shift: { zh: '水平突变', en: 'level shift' },
+  trend_change: { zh: '趋势改变', en: 'trend change' },
+};
+
+/** Why an anomaly was raised: the kind of deviation and its size in robust standard deviations. */
+function anomalyWhy(outcome: RuleOutcome, locale: Locale): string | undefined {
+  const kind = outcome.detail.anomalyKind;
+  if (kind === undefined) return undefined;
+  const label = KIND_LABELS[kind]?.[locale] ?? kind;
+  const z = outcome.detail.values?.['z'];
+  if (typeof z !== 'number') return label;
+  const side = z >= 0 ? (locale === 'zh' ? '高于' : 'above') : (locale === 'zh' ? '低于' : 'below');
+  return locale === 'zh' ? `${label}，${side}基线 ${formatValue(Math.abs(z))} 个稳健标准差` : `${label}, ${formatValue(Math.abs(z))} robust SD ${side} the baseline`;
 }
 
 /** The values a template may use, taken from the rule and the outcome that raised the alert. */
@@ -25,6 +43,8 @@ export function messageValues(rule: RuleDefinition, outcome: RuleOutcome, locale
     target: baseline.target,
     baseline: firstBaseline,
     expected: baseline.center,
+    expectedRange: baseline.low !== undefined && baseline.high !== undefined ? `${formatValue(baseline.low)}–${formatValue(baseline.high)}` : undefined,
+    why: anomalyWhy(outcome, locale),
     score: values.score,
     observed: values.observed,
     event: outcome.seriesKey.startsWith('event:') ? outcome.seriesKey.slice('event:'.length) : undefined,

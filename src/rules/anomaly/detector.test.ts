@@ -58,6 +58,17 @@ describe('anomaly detector', () => {
     expect(last?.kind).toBe('none');
   });
 
+  it.each([
+    { gapHours: 2, alarms: 1 },
+    { gapHours: 6, alarms: 2 },
+  ])('keeps quiet for a duration after an alarm, not a count of points (second spike $gapHours h later)', ({ gapHours, alarms }) => {
+    const minutes = 10 * 60_000;
+    const spikes = new Set([400, 400 + gapHours * 6]);
+    const points = Array.from({ length: 500 }, (_, k) => ({ timestamp: START + k * minutes, value: spikes.has(k) ? 150 : 100 + noise(k) }));
+    const { steps } = run(createDetector({ utcOffsetMinutes: 0 }), points);
+    expect(steps.filter((s) => s.score >= defaultDetectorConfig.alarmScore)).toHaveLength(alarms);
+  });
+
   it('learns an hour-of-day pattern and raises no alarm on it after learning', () => {
     const daily = (k: number): SeriesPoint => {
       const hour = k % 24;

@@ -1,4 +1,4 @@
-import { median, pushBounded, robustSigma, slope } from './robust.ts';
+import { clippedSlope, median, pushBounded, robustSigma } from './robust.ts';
 import { emptyProfile, expectationSlot, pooledSlotOf, seasonKindOf, slotOf, slotReadyCount, updateProfile } from './seasonal.ts';
 import { emptyHistogram, recordStatistic, tailShare } from './surprise.ts';
 import type { AnomalyKind, DetectorConfig, DetectorState, DetectorStep, SeriesPoint } from './types.ts';
@@ -7,6 +7,8 @@ const HOUR_MS = 3_600_000;
 const ERROR_RATE = 0.02;
 /** The seasonal profile is used only when its error is clearly below the rolling baseline's. */
 const SEASONAL_ADVANTAGE = 0.8;
+/** Sigmas from the window median beyond which values are clipped before a slope is fitted. */
+const SLOPE_CLIP = 3;
 /** Raw score above which an alarm's episode is still going on. */
 const EPISODE_SCORE = 0.5;
 
@@ -123,8 +125,11 @@ function changeStatistics(window: readonly number[], value: number, cfg: Detecto
   const recent = [...window.slice(window.length - keep), value];
   const shiftZ = (median(recent) - median(window.slice(0, window.length - keep))) / sigma;
   const half = Math.floor(window.length / 2);
-  const newer = slope([...window.slice(window.length - half), value]);
-  const trendZ = ((newer - slope(window.slice(0, half))) * half) / sigma;
+  // Slopes of values winsorised at the window median ± SLOPE_CLIP sigmas, so one spike in the
+  // window does not read as a change of slope for as long as it stays there.
+  const center = median(window);
+  const newer = clippedSlope([...window.slice(window.length - half), value], center, SLOPE_CLIP * sigma);
+  const trendZ = ((newer - clippedSlope(window.slice(0, half), center, SLOPE_CLIP * sigma)) * half) / sigma;
   return { shiftZ, trendZ };
 }
 
@@ -166,7 +171,8 @@ export function stepDetector(state: DetectorState, point: SeriesPoint): Detector
   const statistic = Math.max(Math.abs(deviation / base.sigma), Math.abs(shiftZ), Math.abs(trendZ));
   const warm = state.count >= warmupPoints(cfg, cadenceMs);
   const calibrated = (1 - tailShare(state.history, statistic)) * Math.max(value, shift, trend);
-  const extreme = isNewExtreme(state, v, cfg.extremeTolerance) ? cfg.extremeScore : 0;
+  // The range seen is only known after `warmup` points: on a short history every few points is a new extreme.
+  const extreme = state.count >= cfg.warmup && isNewExtreme(state, v, cfg.extremeTolerance) ? cfg.extremeScore : 0;
   const raw = warm ? Math.max(calibrated, extreme) : 0;
   // Any raw alarm restarts the quiet period, so a shifted level that keeps deviating while the
   // baseline adapts does not alarm again and again.
@@ -206,6 +212,7 @@ export function stepDetector(state: DetectorState, point: SeriesPoint): Detector
     expected: { center: base.center, low, high },
     observed: v,
     deviation,
+    z: deviation / base.sigma,
     kind,
     judged: warm,
   };

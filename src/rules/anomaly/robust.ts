@@ -45,3 +45,8 @@ export function slope(values: readonly number[]): number {
   });
   return num / den;
 }
+
+/** Least-squares slope of values winsorised to `center` ± `limit`: a single outlier moves it by a bounded amount. */
+export function clippedSlope(values: readonly number[], center: number, limit: number): number {
+  return slope(values.map((v) => clamp(v, center - limit, center + limit)));
+}

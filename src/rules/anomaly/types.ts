@@ -85,6 +85,8 @@ export interface DetectorStep {
   readonly observed: number;
   /** observed − expected.center */
   readonly deviation: number;
+  /** The deviation in robust standard deviations of the baseline (the range is ± zHalf of them). */
+  readonly z: number;
   readonly kind: AnomalyKind;
   /** False while the detector is still learning its minimum history: no judgement yet. */
   readonly judged: boolean;

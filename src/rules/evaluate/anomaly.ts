@@ -22,8 +22,9 @@ export function evaluateAnomaly(rule: AnomalyRule, input: AnomalyInput, now: Dat
     op: '>=',
     bound: rule.minScore,
     detail: {
-      values: { observed: v.observed, score: v.score, deviation: v.deviation },
+      values: { observed: v.observed, score: v.score, deviation: v.deviation, ...(v.z === undefined ? {} : { z: v.z }) },
       baseline: { center: v.expected.center, low: v.expected.low, high: v.expected.high },
+      anomalyKind: v.kind,
     },
   });
 }

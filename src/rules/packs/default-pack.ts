@@ -76,7 +76,7 @@ export function defaultRulePack(scope: PackScope): readonly RuleDefinition[] {
       kind: 'window', indicator: 'budget_actual', grain: 'month', aggregate: 'cumulative_deviation', periods: 6, op: '>=', bound: 0.2, absolute: true,
     },
     {
-      ...base(scope, 'outpatient_visits_anomaly', '门诊量异动', 'Outpatient visits anomaly', 3, 'outpatient', '{{orgUnitName}} {{period}} 门诊量 {{observed}} 异动（预期 {{expected}}）', '{{orgUnitName}} {{period}}: outpatient visits {{observed}} anomalous (expected {{expected}}, score {{score}})'),
+      ...base(scope, 'outpatient_visits_anomaly', '门诊量异动', 'Outpatient visits anomaly', 3, 'outpatient', '{{orgUnitName}} {{period}} 门诊量 {{observed}} 异动（预期 {{expectedRange}}；{{why}}）', '{{orgUnitName}} {{period}}: outpatient visits {{observed}} anomalous (expected {{expectedRange}}; {{why}}; score {{score}})'),
       kind: 'anomaly', indicator: 'outpatient_visits', grain: 'day', minScore: 0.8, direction: 'either',
     },
     ...(silent ? [silent] : []),
