@@ -3,7 +3,14 @@
  * benchmark's own scorer. One configuration for every file, one pass per series in order, and the
  * labels are only handed to the scorer.
  *
- *   npm run eval:nab -- [--data DIR] [--labels FILE] [--out DIR] [--config JSON]
+ *   npm run eval:nab -- --nab DIR [--data DIR] [--labels FILE] [--out DIR] [--config JSON]
+ *
+ * The benchmark folder (`--nab`, or the YUNJIAN_NAB_DIR environment variable; there is no
+ * default) holds `data/<category>/*.csv`, `labels/combined_windows.json` and the scorer
+ * `score.mjs` (NAB's scoring, dependency-free). The series and labels are those of the Numenta
+ * Anomaly Benchmark (https://github.com/numenta/NAB, MIT licence): `data/` and
+ * `labels/combined_windows.json` of that repository; the development team's copy, a 20-file
+ * subset with its scorer, is described in docs/anomaly.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,27 +21,34 @@ import { createDetector, stepDetector, type DetectorConfig } from '../src/rules/
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Options {
+  readonly root: string;
   readonly data: string;
   readonly labels: string;
   readonly out: string;
   readonly config: Partial<DetectorConfig>;
 }
 
+const USAGE = 'usage: eval-nab --nab DIR [--data DIR] [--labels FILE] [--out DIR] [--config JSON] (or set YUNJIAN_NAB_DIR; see docs/anomaly.md)';
+
 function parseOptions(argv: readonly string[]): Options {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i] ?? '';
     const value = argv[i + 1];
-    if (!['--data', '--labels', '--out', '--config'].includes(flag) || value === undefined) {
-      throw new Error(`usage: eval-nab [--data DIR] [--labels FILE] [--out DIR] [--config JSON] (bad: ${flag})`);
+    if (!['--nab', '--data', '--labels', '--out', '--config'].includes(flag) || value === undefined) {
+      throw new Error(`${USAGE} (bad: ${flag})`);
     }
     values.set(flag, value);
     i += 1;
   }
-  const data = resolve(repoRoot, values.get('--data') ?? '../shared/nab/data');
+  const nab = values.get('--nab') ?? process.env['YUNJIAN_NAB_DIR'];
+  if (nab === undefined || nab === '') throw new Error(`the benchmark folder is required: ${USAGE}`);
+  const root = resolve(process.cwd(), nab);
+  const data = resolve(process.cwd(), values.get('--data') ?? join(root, 'data'));
   return {
+    root,
     data,
-    labels: resolve(repoRoot, values.get('--labels') ?? join(dirname(data), 'labels', 'combined_windows.json')),
+    labels: resolve(process.cwd(), values.get('--labels') ?? join(root, 'labels', 'combined_windows.json')),
     out: resolve(repoRoot, values.get('--out') ?? 'test-results/nab'),
     config: JSON.parse(values.get('--config') ?? '{}') as Partial<DetectorConfig>,
   };
@@ -74,8 +88,8 @@ function main(): void {
     }
   }
   console.log(`detector ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const scorer = join(dirname(opts.data), 'score.mjs');
-  const args = [scorer, opts.out, '--nab-root', dirname(opts.data), '--windows', opts.labels];
+  const scorer = join(opts.root, 'score.mjs');
+  const args = [scorer, opts.out, '--nab-root', opts.root, '--windows', opts.labels];
   console.log(execFileSync(process.execPath, [...args, '--per-file'], { encoding: 'utf8' }).trimEnd());
   const json = JSON.parse(execFileSync(process.execPath, [...args, '--json', '-q'], { encoding: 'utf8' })) as {
     profiles: Record<string, { normalized: number | null }>;
@@ -86,4 +100,9 @@ function main(): void {
   console.log(JSON.stringify(summary));
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 2;
+}
