@@ -24,9 +24,8 @@ const tz = DEFAULT_TIME_ZONE;
 let t: TestDb;
 const clock = createFakeClock('2026-11-23T08:05:00+08:00');
 let series: MemorySeriesReader;
-let engine: RuleEngine;
-let job: ReturnType<typeof createRuleSchedulerJob>;
-let rules: ReturnType<typeof createRulesService>;
+/** The engine under test, its scheduler job and the rules service, built once the database exists. */
+let env: { engine: RuleEngine; job: ReturnType<typeof createRuleSchedulerJob>; rules: ReturnType<typeof createRulesService> };
 const collector = collectingConsumer();
 const orgs = new Map<string, OrgUnit>();
 const indicators: IndicatorDefinition[] = [countIndicator('ed_arrivals', 'ed_arrival')];
@@ -64,7 +63,7 @@ const definition = (code: string, orgCode: string): Record<string, unknown> => r
 });
 
 async function loaded(code: string): Promise<LoadedRule> {
-  const rule = (await engine.activeRules()).find((r) => r.def.code === code);
+  const rule = (await env.engine.activeRules()).find((r) => r.def.code === code);
   if (!rule) throw new Error(`no rule ${code}`);
   return rule;
 }
@@ -82,9 +81,8 @@ beforeAll(async () => {
     orgs.set(code, await svc.create(ctx, { code, name: code, kind, ...(parent ? { parentCode: parent } : {}), ...(channel ? { channel } : {}) }));
   }
   series = createMemorySeriesReader(clock);
-  engine = createRuleEngine({ db: t.db, clock, seriesReader: series, indicatorDefinitions: () => indicators, transitionConsumers: [collector], workingCalendar });
-  job = createRuleSchedulerJob({ engine });
-  rules = createRulesService({ db: t.db });
+  const engine = createRuleEngine({ db: t.db, clock, seriesReader: series, indicatorDefinitions: () => indicators, transitionConsumers: [collector], workingCalendar });
+  env = { engine, job: createRuleSchedulerJob({ engine }), rules: createRulesService({ db: t.db }) };
 });
 
 afterAll(async () => {
@@ -94,9 +92,9 @@ afterAll(async () => {
 describe('anomaly rules over stored history', () => {
   it('warm-starts on a year of history and fires live exactly where a dry run over the same days does', async () => {
     fill('ED-A', clock.now(), 365);
-    await rules.create(systemCtx(clock.now()), definition('arrivals_anomaly', 'ED-A'));
+    await env.rules.create(systemCtx(clock.now()), definition('arrivals_anomaly', 'ED-A'));
     const firstLive = previousPeriod(bucketStart(clock.now(), 'day', tz), 'day', tz);
-    await job.run(clock.now());
+    await env.job.run(clock.now());
     const warm = await detectorOf('arrivals_anomaly', 'ED-A');
     // The first judgement learned the whole stored year, not a short window of it.
     expect(warm?.state.count).toBe(365);
@@ -107,7 +105,7 @@ describe('anomaly rules over stored history', () => {
       const day = bucketStart(clock.now(), 'day', tz);
       series.set('ed_arrivals', org('ED-A').id, 'day', day, unusual.get(d) ?? arrivals(day, 1000 + d));
       clock.advance(86_400_000);
-      await job.run(clock.now());
+      await env.job.run(clock.now());
     }
     const live = collector.seen.filter((e) => e.ruleCode === 'arrivals_anomaly' && e.to === 'firing').map((e) => e.periodKey);
     const dayKey = (d: number) => periodKey(new Date(nextPeriod(firstLive, 'day', tz).getTime() + d * 86_400_000), 'day', tz);
@@ -120,15 +118,15 @@ describe('anomaly rules over stored history', () => {
 
   it('relearns the stored history after a backfill of older days', async () => {
     fill('ED-B', clock.now(), 40);
-    await rules.create(systemCtx(clock.now()), definition('arrivals_b', 'ED-B'));
-    await job.run(clock.now());
+    await env.rules.create(systemCtx(clock.now()), definition('arrivals_b', 'ED-B'));
+    await env.job.run(clock.now());
     const before = await detectorOf('arrivals_b', 'ED-B');
     expect(before?.state.count).toBe(40);
     // A year of older history arrives (a backfill); its settled days are judged by the scheduler.
     fill('ED-B', clock.now(), 400);
     const oldDay = new Date(clock.now().getTime() - 200 * 86_400_000);
     const rule = await loaded('arrivals_b');
-    await engine.runIsolated(rule, clock.now(), (x, at) => engine.judgeSeries(x, [{ orgUnitId: org('ED-B').id, periodStart: bucketStart(oldDay, 'day', tz) }], 'schedule', at));
+    await env.engine.runIsolated(rule, clock.now(), (x, at) => env.engine.judgeSeries(x, [{ orgUnitId: org('ED-B').id, periodStart: bucketStart(oldDay, 'day', tz) }], 'schedule', at));
     const after = await detectorOf('arrivals_b', 'ED-B');
     expect(after?.state.count).toBe(400);
     expect(after?.lastPeriodStart.getTime()).toBe(before?.lastPeriodStart.getTime());
@@ -139,14 +137,14 @@ describe('anomaly rules over stored history', () => {
   it('treats the days before the first data as missing, not zeros, and judges nothing until the minimum history exists', async () => {
     // Ten days of data after 300 days of zeros (a count before its first event): nothing to judge yet.
     fill('ED-C', clock.now(), 10, 300);
-    await rules.create(systemCtx(clock.now()), definition('arrivals_c', 'ED-C'));
-    await job.run(clock.now());
+    await env.rules.create(systemCtx(clock.now()), definition('arrivals_c', 'ED-C'));
+    await env.job.run(clock.now());
     expect((await detectorOf('arrivals_c', 'ED-C'))?.state.count).toBe(10);
     for (let d = 0; d < 25; d++) {
       const day = bucketStart(clock.now(), 'day', tz);
       series.set('ed_arrivals', org('ED-C').id, 'day', day, arrivals(day, 2000 + d));
       clock.advance(86_400_000);
-      await job.run(clock.now());
+      await env.job.run(clock.now());
     }
     expect((await detectorOf('arrivals_c', 'ED-C'))?.state.count).toBe(35);
     expect(collector.seen.filter((e) => e.ruleCode === 'arrivals_c')).toEqual([]);

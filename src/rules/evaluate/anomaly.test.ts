@@ -26,7 +26,7 @@ describe('evaluateAnomaly', () => {
   it('records the observation and the expected range', () => {
     const o = evaluateAnomaly(base, input(verdict(0.9, 1500)), NOW);
     expect(o.value).toBe(0.9);
-    expect(o.detail).toEqual({ values: { observed: 1500, score: 0.9, deviation: 500 }, baseline: { center: 1000, low: 900, high: 1100 } });
+    expect(o.detail).toEqual({ values: { observed: 1500, score: 0.9, deviation: 500 }, baseline: { center: 1000, low: 900, high: 1100 }, anomalyKind: 'spike' });
   });
 
   it('skips an open period unless the rule judges it', () => {
