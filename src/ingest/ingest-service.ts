@@ -52,7 +52,7 @@ export interface BatchReport {
 
 export interface IngestServiceDeps {
   readonly db: Db;
-  readonly sources: Pick<SourcesService, 'registryOf' | 'mappingOf'>;
+  readonly sources: Pick<SourcesService, 'registryOf' | 'mappingOf' | 'timeZone'>;
   /** Keyed pseudonymiser (createPseudonymiser(loadPseudonymKey(config))). */
   readonly pseudonymise: (raw: string) => string;
   readonly consumers?: readonly IngestCommitConsumer[];
@@ -199,7 +199,7 @@ export function createIngestService(deps: IngestServiceDeps) {
     /** A FHIR Bundle (batch/transaction) or bulk NDJSON; answers with a FHIR response Bundle. */
     async ingestFhir(source: Source, kind: 'bundle' | 'ndjson', body: ByteSource, now: Date): Promise<{ bundle: Record<string, unknown>; report: BatchReport }> {
       const registry = await deps.sources.registryOf(source);
-      const options = { registry, pseudonymise: deps.pseudonymise, defaultOrgUnit: source.orgCode };
+      const options = { registry, pseudonymise: deps.pseudonymise, defaultOrgUnit: source.orgCode, timeZone: await deps.sources.timeZone() };
       const mapped: { entry: number; result: FhirEntryResult; resource: unknown }[] = [];
       let type: 'batch' | 'transaction' = 'batch';
       if (kind === 'ndjson') {
@@ -264,7 +264,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         const candidates: Candidate[] = [];
         for (const q of page) {
           if (q.format === 'fhir') {
-            const r = mapResource(q.payload, { registry, pseudonymise, defaultOrgUnit: source.orgCode });
+            const r = mapResource(q.payload, { registry, pseudonymise, defaultOrgUnit: source.orgCode, timeZone: await deps.sources.timeZone() });
             if (r.outcome === 'accepted') for (const event of r.events) candidates.push({ index: q.id, format: 'fhir', event });
             else if (r.outcome === 'rejected') candidates.push({ index: q.id, format: 'fhir', rejected: { code: r.code, message: r.message, path: r.path }, payload: null, payloadBytes: 0, eventId: null, eventType: '' });
           } else {
