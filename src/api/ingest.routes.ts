@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { INGEST_MODULE, type AppModule } from '../app.ts';
+import { appVersion, INGEST_MODULE, type AppModule } from '../app.ts';
+import { capabilityStatement } from '../ingest/adapters/fhir-capability.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Source } from '../ingest/source-repo.ts';
 import type { SourcesService } from '../ingest/sources-service.ts';
@@ -23,6 +24,8 @@ const STREAMED_TYPES = [
 ];
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/fhir+ndjson']);
 const RETRY_AFTER_SECONDS = '2';
+/** When the statement last changed (FHIR wants a date; the statement changes with the mapping, not per request). */
+const CAPABILITY_DATE = '2026-12-07';
 
 const Report = Type.Object({
   received: Type.Integer(), accepted: Type.Integer(), duplicates: Type.Integer(), conflicts: Type.Integer(), rejected: Type.Integer(),
@@ -136,6 +139,17 @@ async function registerIngestRoutes(scope: FastifyInstance, deps: IngestModuleDe
     return ingest.ingestEvents(source, NDJSON_TYPES.has(media) ? 'ndjson' : 'json', bodyStream(request), clock.now());
   }));
 
+  scope.get('/api/ingest/fhir/metadata', {
+    config: { access: { public: true } },
+    schema: {
+      tags: ['ingest'], summary: 'The FHIR CapabilityStatement of the ingest endpoint (what is accepted and how it is mapped)',
+      response: { 200: Type.Object({ resourceType: Type.Literal('CapabilityStatement') }, { additionalProperties: true }) },
+    },
+  }, (_request, reply) => {
+    void reply.type('application/fhir+json');
+    return capabilityStatement(appVersion, CAPABILITY_DATE);
+  });
+
   // Also at the base with a slash: FHIR clients post batch/transaction Bundles to `[base]/`.
   for (const url of ['/api/ingest/fhir', '/api/ingest/fhir/']) {
     scope.post(url, {
@@ -144,7 +158,7 @@ async function registerIngestRoutes(scope: FastifyInstance, deps: IngestModuleDe
         tags: ['ingest'],
         summary: 'Send FHIR R4: a batch/transaction Bundle (application/fhir+json) or bulk NDJSON (application/fhir+ndjson) of Encounter, Appointment, MedicationRequest, ChargeItem, Claim',
         description: 'Answers with a batch-response/transaction-response Bundle: an OperationOutcome on every entry that was not stored. '
-          + 'Entries are independent facts: a transaction Bundle is not applied all-or-nothing.',
+          + 'A batch is applied per entry; a transaction with any refused entry is refused whole (400 FHIR_TRANSACTION_FAILED, every refused entry in details.entries) and nothing is stored.',
         querystring: SourceQuery,
         response: { 200: FhirBundle, ...ingestErrors },
       },

@@ -7,7 +7,7 @@
  * error (not an array, too many records, unreadable file) refuses the whole request: nothing of
  * it is stored.
  */
-import { bundleResponse, mapBundle, type StoredEntryResult } from './adapters/fhir-bundle.ts';
+import { bundleResponse, mapBundle, transactionFailure, type StoredEntryResult } from './adapters/fhir-bundle.ts';
 import { mapResource, type FhirEntryResult } from './adapters/fhir-r4.ts';
 import { parseJsonArray } from './adapters/json-array.ts';
 import { parseNdjson } from './adapters/ndjson.ts';
@@ -216,6 +216,8 @@ export function createIngestService(deps: IngestServiceDeps) {
         const result = mapBundle(bundle, options, limits.maxRecords);
         if (!result.ok) throw fatalError(result);
         type = result.type;
+        const failure = type === 'transaction' ? transactionFailure(result.results) : null;
+        if (failure !== null) throw new AppError('FHIR_TRANSACTION_FAILED', failure.message, { field: failure.field, entries: failure.entries });
         const entries = (bundle as { entry?: unknown[] }).entry ?? [];
         result.results.forEach((r, i) => {
           const e = entries[i];
