@@ -225,6 +225,22 @@ describe('POST /api/ingest/file', () => {
     expect(res.json()).toMatchObject({ accepted: 1, rejected: 1, issues: [{ index: 3, code: 'INGEST_INVALID_TYPE', path: 'row 3, column 金额' }] });
   });
 
+  it('reads a GB18030 CSV, detected or declared, and says which encoding it used', async () => {
+    // "编号,时间,金额,科室,患者" and two rows (the second patient 患者甲) in GB18030 (Python's gb18030 codec).
+    const gb = Buffer.from('b1e0bac52ccab1bce42cbdf0b6ee2cbfc6cad22cbbbcd5df0a672d312c323032362d31312d32332030383a30302c31322e352c444550542d412c524f572d5041542d39393130370a672d322c323032362d31312d32332030383a30352c372c444550542d412cbbbcd5dfbcd70a', 'hex');
+    const upload = multipartBody('his-export.csv', 'text/csv', gb);
+    const detected = await post('/api/ingest/file', upload.body, upload.type);
+    expect(detected.json()).toMatchObject({ received: 2, accepted: 2, encoding: { encoding: 'gb18030', detected: true } });
+    const declared = await post('/api/ingest/file?encoding=GBK', upload.body, upload.type);
+    expect(declared.json()).toMatchObject({ received: 2, duplicates: 2, encoding: { encoding: 'gb18030', detected: false } });
+    const wrong = await post('/api/ingest/file?encoding=utf-8', upload.body, upload.type);
+    expect([wrong.statusCode, wrong.json()]).toMatchObject([400, { error: { code: 'INGEST_BATCH_MALFORMED', message: expect.stringMatching(/not valid UTF-8.*encoding=gb18030/) as unknown } }]);
+    const unknown = await post('/api/ingest/file?encoding=big5', upload.body, upload.type);
+    expect([unknown.statusCode, unknown.json()]).toMatchObject([400, { error: { code: 'INGEST_ENCODING_UNSUPPORTED', details: { field: '/query/encoding' } } }]);
+    const bom = multipartBody('bom.csv', 'text/csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('编号,时间,金额,科室,患者\nb-1,2026-11-23 08:00,3,DEPT-A,ROW-PAT-99107\n')]));
+    expect((await post('/api/ingest/file', bom.body, bom.type)).json()).toMatchObject({ accepted: 1, encoding: { encoding: 'utf-8', detected: true } });
+  });
+
   it('reads the first worksheet of an XLSX upload', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('收费');

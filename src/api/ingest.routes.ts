@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appVersion, INGEST_MODULE, type AppModule } from '../app.ts';
 import { capabilityStatement } from '../ingest/adapters/fhir-capability.ts';
+import { encodingOf } from '../ingest/adapters/text-encoding.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Source } from '../ingest/source-repo.ts';
 import type { SourcesService } from '../ingest/sources-service.ts';
@@ -39,6 +40,15 @@ const Report = Type.Object({
 const FhirBundle = Type.Object({ resourceType: Type.Literal('Bundle'), type: Type.String(), entry: Type.Array(Type.Unknown()) }, { description: 'batch-response or transaction-response Bundle' });
 
 const SourceQuery = Type.Object({ sourceId: Type.Optional(Type.Integer({ minimum: 1, description: 'The source, when a signed-in user uploads (source tokens write for their own source)' })) }, { additionalProperties: false });
+
+const FileQuery = Type.Object({
+  sourceId: SourceQuery.properties.sourceId,
+  encoding: Type.Optional(Type.String({ maxLength: 32, description: 'CSV encoding: utf-8, gb18030 (gbk, gb2312); detected when absent' })),
+}, { additionalProperties: false });
+
+const FileReport = Type.Composite([Report, Type.Object({
+  encoding: Type.Optional(Type.Object({ encoding: Type.String(), detected: Type.Boolean() }, { description: 'The CSV encoding used, and whether it was detected rather than declared' })),
+})]);
 
 const ingestErrors = { ...errorResponses, 413: errorResponses[400], 415: errorResponses[400], 503: errorResponses[400] };
 
@@ -175,9 +185,10 @@ async function registerIngestRoutes(scope: FastifyInstance, deps: IngestModuleDe
     config: { access },
     schema: {
       tags: ['ingest'], summary: 'Upload a CSV or XLSX file (multipart/form-data, one file) read through the source’s saved column mapping',
-      description: `At most ${limits.maxBodyBytes} bytes and ${limits.maxRecords} rows; XLSX: first worksheet only. Issues name the sheet row.`,
-      querystring: SourceQuery,
-      response: { 200: Report, ...ingestErrors },
+      description: `At most ${limits.maxBodyBytes} bytes and ${limits.maxRecords} rows; XLSX: first worksheet only. Issues name the sheet row. `
+        + 'CSV in UTF-8 (with or without BOM) or GB18030/GBK: declared with ?encoding=, else detected; the answer says which was used.',
+      querystring: FileQuery,
+      response: { 200: FileReport, ...ingestErrors },
     },
   }, async (request) => limited(async () => {
     const source = await sourceOf(request);
@@ -195,6 +206,12 @@ async function registerIngestRoutes(scope: FastifyInstance, deps: IngestModuleDe
       file.file.resume();
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload a .csv or .xlsx file.');
     }
-    return ingest.ingestTable(source, format, file.file, clock.now());
+    const label = (request.query as { encoding?: string }).encoding;
+    const declared = label === undefined ? undefined : encodingOf(label);
+    if (declared === null) {
+      file.file.resume();
+      throw new AppError('INGEST_ENCODING_UNSUPPORTED', `"${label ?? ''}" is not an encoding yunjian reads: use utf-8 or gb18030 (gbk, gb2312), or leave it out to detect.`, { field: '/query/encoding' });
+    }
+    return ingest.ingestTable(source, format, file.file, clock.now(), declared);
   }));
 }

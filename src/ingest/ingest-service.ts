@@ -8,6 +8,7 @@
  * it is stored.
  */
 import { bundleResponse, mapBundle, transactionFailure, type StoredEntryResult } from './adapters/fhir-bundle.ts';
+import type { EncodingReport, TextEncoding } from './adapters/text-encoding.ts';
 import { mapResource, type FhirEntryResult } from './adapters/fhir-r4.ts';
 import { parseJsonArray } from './adapters/json-array.ts';
 import { parseNdjson } from './adapters/ndjson.ts';
@@ -229,12 +230,15 @@ export function createIngestService(deps: IngestServiceDeps) {
     },
 
     /** A CSV or XLSX file through the source's saved column mapping. */
-    async ingestTable(source: Source, format: 'csv' | 'xlsx', body: ByteSource, now: Date): Promise<BatchReport> {
+    /** A CSV's encoding is `declared` or detected; the report says which (XLSX is always Unicode). */
+    async ingestTable(source: Source, format: 'csv' | 'xlsx', body: ByteSource, now: Date, declared?: TextEncoding): Promise<BatchReport & { encoding?: EncodingReport }> {
       const mapping = deps.sources.mappingOf(source);
       if (mapping === undefined) throw new AppError('INGEST_MAPPING_MISSING', 'Save a column mapping for this source first (PUT /api/sources/:id/mapping).');
       const registry = await deps.sources.registryOf(source);
       const input = bounded(body, limits.maxBodyBytes);
-      const rows = format === 'csv' ? parseCsv(input.stream, mapping, registry, parseLimits) : parseXlsx(input.stream, mapping, registry, parseLimits);
+      let encoding: EncodingReport | undefined;
+      const csvEncoding = { ...(declared === undefined ? {} : { declared }), onEncoding: (r: EncodingReport) => { encoding = r; } };
+      const rows = format === 'csv' ? parseCsv(input.stream, mapping, registry, parseLimits, csvEncoding) : parseXlsx(input.stream, mapping, registry, parseLimits);
       const candidates: Candidate[] = [];
       for await (const rec of rows) {
         if ('error' in rec && rec.error.fatal === true) {
@@ -244,7 +248,8 @@ export function createIngestService(deps: IngestServiceDeps) {
         candidates.push(candidateOf(rec, rec.row, registry, 'row', deps.pseudonymise, (pointer) => rowPath(mapping, rec.row, pointer)));
       }
       if (input.overflowed()) throw bodyTooLarge(limits.maxBodyBytes);
-      return toReport(await commit(source, candidates, now));
+      const report = toReport(await commit(source, candidates, now));
+      return encoding === undefined ? report : { ...report, encoding };
     },
 
     /**
