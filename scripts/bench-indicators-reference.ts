@@ -54,11 +54,14 @@ function requireSingle(path: string, forEach: string | null): string {
 }
 
 /** A numeric SQL expression for a value expression (NULL where the product finds no single number). */
-function numericOf(expr: ValueExpr, forEach: string | null): string {
+function numericOf(expr: ValueExpr, forEach: string | null, timeZone?: string): string {
   if (expr.kind === 'duration') {
     const from = instantOf(requireSingle(expr.from, forEach));
     const to = instantOf(requireSingle(expr.to, forEach));
-    return `(extract(epoch FROM ${to} - ${from}) / ${String(UNIT_SECONDS[expr.unit])})`;
+    if (expr.unit !== 'bed_days') return `(extract(epoch FROM ${to} - ${from}) / ${String(UNIT_SECONDS[expr.unit])})`;
+    if (timeZone === undefined || !/^[A-Za-z0-9_/+-]+$/.test(timeZone)) throw new Error('reference: bed_days needs the time zone');
+    const local = (t: string) => `(${t} AT TIME ZONE '${timeZone}')::date`;
+    return `(CASE WHEN ${to} >= ${from} THEN GREATEST(1, ${local(to)} - ${local(from)}) END)`;
   }
   const json = requireSingle(expr.attribute, forEach);
   return `(CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::numeric END)`;
@@ -76,6 +79,8 @@ function holdsOn(v: string, c: Condition, p: Params): string {
       return `${v} = ANY(${p.add((value as readonly unknown[]).map((x) => JSON.stringify(x)), 'jsonb[]')})`;
     case 'nin':
       return `(jsonb_typeof(${v}) IN ${SCALAR} AND NOT ${v} = ANY(${p.add((value as readonly unknown[]).map((x) => JSON.stringify(x)), 'jsonb[]')}))`;
+    case 'none_in':
+      return `NOT coalesce(${v} = ANY(${p.add((value as readonly unknown[]).map((x) => JSON.stringify(x)), 'jsonb[]')}), false)`;
     case 'gt':
     case 'gte':
     case 'lt':
@@ -105,6 +110,7 @@ function conditionSql(c: Condition, forEach: string | null, p: Params): string {
   const single = jsonOf(path, forEach);
   if (single !== null) return holdsOn(single, c, p);
   // items[].x outside forEach: any element's value.
+  if (c.op === 'none_in') throw new Error(`reference: none_in across an array (${path}) is not translated`);
   const [arrayName, ...rest] = path.split('.');
   if (arrayName === undefined || !arrayName.endsWith('[]') || rest.some((s) => s.endsWith('[]'))) throw new Error(`reference: path ${path} is not translated`);
   const array = `(e.attributes -> ${literal(arrayName.slice(0, -2))})`;
@@ -146,7 +152,7 @@ function sourceSql(source: Source, aggregate: (forEach: string | null) => string
 function termSql(term: RatioTerm, scope: Scope, p: Params): string {
   if (term.kind === 'manual') throw new Error('reference: manual ratio terms are not translated');
   const of = term.of;
-  return sourceSql(term.source, (forEach) => (term.aggregate === 'count' ? 'count(*)::float8' : `coalesce(sum(${numericOf(of as ValueExpr, forEach)}), 0)::float8`), scope, p);
+  return sourceSql(term.source, (forEach) => (term.aggregate === 'count' ? 'count(*)::float8' : `coalesce(sum(${numericOf(of as ValueExpr, forEach, scope.timeZone)}), 0)::float8`), scope, p);
 }
 
 /**
@@ -162,17 +168,17 @@ export function referenceQuery(definition: IndicatorDefinition, scope: Scope): R
       sql = sourceSql(m.source, () => 'count(*)::float8', scope, p);
       break;
     case 'sum':
-      sql = `SELECT bucket, v FROM (${sourceSql(m.source, (f) => `sum(${numericOf(m.of, f)})::float8`, scope, p)}) s WHERE v IS NOT NULL`;
+      sql = `SELECT bucket, v FROM (${sourceSql(m.source, (f) => `sum(${numericOf(m.of, f, scope.timeZone)})::float8`, scope, p)}) s WHERE v IS NOT NULL`;
       break;
     case 'average':
-      sql = `SELECT bucket, v FROM (${sourceSql(m.source, (f) => `avg(${numericOf(m.of, f)})::float8`, scope, p)}) s WHERE v IS NOT NULL`;
+      sql = `SELECT bucket, v FROM (${sourceSql(m.source, (f) => `avg(${numericOf(m.of, f, scope.timeZone)})::float8`, scope, p)}) s WHERE v IS NOT NULL`;
       break;
     case 'distinct':
       sql = sourceSql(m.source, (f) => `count(DISTINCT ${requireSingle(m.key, f)} #>> '{}')::float8`, scope, p);
       break;
     case 'percentile': {
       const q = p.add(m.quantile, 'float8');
-      sql = `SELECT bucket, v FROM (${sourceSql(m.source, (f) => `percentile_disc(${q}) WITHIN GROUP (ORDER BY ${numericOf(m.of, f)})::float8`, scope, p)}) s WHERE v IS NOT NULL`;
+      sql = `SELECT bucket, v FROM (${sourceSql(m.source, (f) => `percentile_disc(${q}) WITHIN GROUP (ORDER BY ${numericOf(m.of, f, scope.timeZone)})::float8`, scope, p)}) s WHERE v IS NOT NULL`;
       break;
     }
     case 'ratio': {

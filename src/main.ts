@@ -5,6 +5,7 @@ import { createIngestModule } from './api/ingest.routes.ts';
 import { createLiveModules } from './api/live.routes.ts';
 import { createNotificationsModule } from './api/notifications.routes.ts';
 import { createProblemsModule } from './api/problems.routes.ts';
+import { createSettingsModule } from './api/settings.routes.ts';
 import { createSourcesModule } from './api/sources.routes.ts';
 import { createWorkOrdersModule } from './api/workorders.routes.ts';
 import { createApp, type AppModule } from './app.ts';
@@ -71,6 +72,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
   const modules: AppModule[] = [
     createSourcesModule({ db, sources, ingest, quality, clock }),
     createIngestModule({ sources, ingest, clock }),
+    createSettingsModule({ timeZone: indicators.timeZone, clock }),
     createIndicatorsModule({
       services: indicators, clock, anomalies: createAnomalyMarksService({ db, listTransitions: (q) => listAnomalyTransitions(db, q) }),
     }),

@@ -129,9 +129,13 @@ describe('POST /api/ingest/events', () => {
 });
 
 describe('POST /api/ingest/fhir', () => {
+  // Real HTTP for fhir-kit-client: the app listens once (closed with it in afterAll).
+  let listening: Promise<string> | undefined;
+  const serverAddress = () => (listening ??= t.app.listen({ host: '127.0.0.1', port: 0 }));
+
   it('takes a batch Bundle from fhir-kit-client and answers with an OperationOutcome per rejected entry', async () => {
-    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    try {
+    const address = await serverAddress();
+    {
       const client = new Client({ baseUrl: `${address}/api/ingest/fhir`, bearerToken: token });
       const bundle = {
         resourceType: 'Bundle', type: 'batch',
@@ -146,8 +150,6 @@ describe('POST /api/ingest/fhir', () => {
       expect(response.type).toBe('batch-response');
       expect(response.entry.map((e) => e.response.status)).toEqual(['201 Created', '422 Unprocessable Entity', '201 Created']);
       expect(response.entry[1]?.response.outcome?.issue[0]?.details.coding[0]?.code).toBe('FHIR_UNSUPPORTED_ENCOUNTER_CLASS');
-    } finally {
-      t.app.server.close();
     }
   });
 
@@ -158,6 +160,46 @@ describe('POST /api/ingest/fhir', () => {
     expect(res.headers['content-type']).toContain('application/fhir+json');
     const body = res.json<{ entry: { response: { status: string } }[] }>();
     expect(body.entry.map((e) => e.response.status)).toEqual(['200 OK', '400 Bad Request']);
+  });
+
+  it('serves a CapabilityStatement at [base]/metadata that fhir-kit-client reads', async () => {
+    const address = await serverAddress();
+    {
+      const statement = await new Client({ baseUrl: `${address}/api/ingest/fhir` }).capabilityStatement() as {
+        resourceType: string; fhirVersion: string; kind: string; format: string[];
+        rest: { mode: string; interaction: { code: string }[]; resource: { type: string; documentation: string }[] }[];
+      };
+      expect(statement).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance', format: ['application/fhir+json', 'json'] });
+      expect(statement.rest[0]?.interaction.map((i) => i.code)).toEqual(['batch', 'transaction']);
+      expect(statement.rest[0]?.resource.map((r) => r.type)).toEqual(['Encounter', 'Appointment', 'MedicationRequest', 'Claim', 'ChargeItem', 'Patient']);
+      expect(statement.rest[0]?.resource[0]?.documentation).toContain('OBSENC');
+    }
+    const res = await t.app.inject({ method: 'GET', url: '/api/ingest/fhir/metadata' });
+    expect(res.headers['content-type']).toContain('application/fhir+json');
+  });
+
+  it('applies a transaction all-or-nothing: one refused entry stores nothing; a batch stores the others', async () => {
+    const encounter = (id: string, cls: string) => ({
+      resource: { resourceType: 'Encounter', id, status: 'finished', class: { code: cls }, subject: { reference: 'Patient/tx-p' }, period: { start: '2026-11-23' } },
+      request: { method: 'POST', url: 'Encounter' },
+    });
+    const count = async () => Number((await t.t.db.query<{ n: string }>("SELECT count(*) AS n FROM event WHERE event_id LIKE 'Encounter/tx-%'")).rows[0]?.n);
+    const bundle = (type: string) => JSON.stringify({ resourceType: 'Bundle', type, entry: [encounter('tx-1', 'AMB'), encounter('tx-2', 'FLD'), encounter('tx-3', 'EMER')] });
+    const refused = await post('/api/ingest/fhir', bundle('transaction'), 'application/fhir+json');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({
+      error: { code: 'FHIR_TRANSACTION_FAILED', details: { field: '/entry/1/resource/class/code', entries: [{ entry: 1, code: 'FHIR_UNSUPPORTED_ENCOUNTER_CLASS' }] } },
+    });
+    expect(await count()).toBe(0);
+    const batch = await post('/api/ingest/fhir', bundle('batch'), 'application/fhir+json');
+    expect(batch.json<{ entry: { response: { status: string } }[] }>().entry.map((e) => e.response.status)).toEqual(['201 Created', '422 Unprocessable Entity', '201 Created']);
+    expect(await count()).toBe(2);
+    const fixed = JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [encounter('tx-4', 'AMB'), encounter('tx-5', 'OBSENC')] });
+    expect((await post('/api/ingest/fhir', fixed, 'application/fhir+json')).json()).toMatchObject({ type: 'transaction-response' });
+    expect(await count()).toBe(4);
+    // The date-only period.start is local midnight of the group's zone (Asia/Shanghai).
+    const stored = await t.t.db.query<{ occurred_at: Date }>("SELECT occurred_at FROM event WHERE event_id = 'Encounter/tx-4'");
+    expect(stored.rows[0]?.occurred_at.toISOString()).toBe('2026-11-22T16:00:00.000Z');
   });
 
   it('refuses a body that is not a Bundle with 400', async () => {
@@ -181,6 +223,22 @@ describe('POST /api/ingest/file', () => {
     const res = await post('/api/ingest/file', upload.body, upload.type);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ accepted: 1, rejected: 1, issues: [{ index: 3, code: 'INGEST_INVALID_TYPE', path: 'row 3, column 金额' }] });
+  });
+
+  it('reads a GB18030 CSV, detected or declared, and says which encoding it used', async () => {
+    // "编号,时间,金额,科室,患者" and two rows (the second patient 患者甲) in GB18030 (Python's gb18030 codec).
+    const gb = Buffer.from('b1e0bac52ccab1bce42cbdf0b6ee2cbfc6cad22cbbbcd5df0a672d312c323032362d31312d32332030383a30302c31322e352c444550542d412c524f572d5041542d39393130370a672d322c323032362d31312d32332030383a30352c372c444550542d412cbbbcd5dfbcd70a', 'hex');
+    const upload = multipartBody('his-export.csv', 'text/csv', gb);
+    const detected = await post('/api/ingest/file', upload.body, upload.type);
+    expect(detected.json()).toMatchObject({ received: 2, accepted: 2, encoding: { encoding: 'gb18030', detected: true } });
+    const declared = await post('/api/ingest/file?encoding=GBK', upload.body, upload.type);
+    expect(declared.json()).toMatchObject({ received: 2, duplicates: 2, encoding: { encoding: 'gb18030', detected: false } });
+    const wrong = await post('/api/ingest/file?encoding=utf-8', upload.body, upload.type);
+    expect([wrong.statusCode, wrong.json()]).toMatchObject([400, { error: { code: 'INGEST_BATCH_MALFORMED', message: expect.stringMatching(/not valid UTF-8.*encoding=gb18030/) as unknown } }]);
+    const unknown = await post('/api/ingest/file?encoding=big5', upload.body, upload.type);
+    expect([unknown.statusCode, unknown.json()]).toMatchObject([400, { error: { code: 'INGEST_ENCODING_UNSUPPORTED', details: { field: '/query/encoding' } } }]);
+    const bom = multipartBody('bom.csv', 'text/csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('编号,时间,金额,科室,患者\nb-1,2026-11-23 08:00,3,DEPT-A,ROW-PAT-99107\n')]));
+    expect((await post('/api/ingest/file', bom.body, bom.type)).json()).toMatchObject({ accepted: 1, encoding: { encoding: 'utf-8', detected: true } });
   });
 
   it('reads the first worksheet of an XLSX upload', async () => {

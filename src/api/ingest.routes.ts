@@ -2,7 +2,9 @@ import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { INGEST_MODULE, type AppModule } from '../app.ts';
+import { appVersion, INGEST_MODULE, type AppModule } from '../app.ts';
+import { capabilityStatement } from '../ingest/adapters/fhir-capability.ts';
+import { encodingOf } from '../ingest/adapters/text-encoding.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Source } from '../ingest/source-repo.ts';
 import type { SourcesService } from '../ingest/sources-service.ts';
@@ -23,6 +25,8 @@ const STREAMED_TYPES = [
 ];
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/fhir+ndjson']);
 const RETRY_AFTER_SECONDS = '2';
+/** When the statement last changed (FHIR wants a date; the statement changes with the mapping, not per request). */
+const CAPABILITY_DATE = '2026-12-07';
 
 const Report = Type.Object({
   received: Type.Integer(), accepted: Type.Integer(), duplicates: Type.Integer(), conflicts: Type.Integer(), rejected: Type.Integer(),
@@ -36,6 +40,15 @@ const Report = Type.Object({
 const FhirBundle = Type.Object({ resourceType: Type.Literal('Bundle'), type: Type.String(), entry: Type.Array(Type.Unknown()) }, { description: 'batch-response or transaction-response Bundle' });
 
 const SourceQuery = Type.Object({ sourceId: Type.Optional(Type.Integer({ minimum: 1, description: 'The source, when a signed-in user uploads (source tokens write for their own source)' })) }, { additionalProperties: false });
+
+const FileQuery = Type.Object({
+  sourceId: SourceQuery.properties.sourceId,
+  encoding: Type.Optional(Type.String({ maxLength: 32, description: 'CSV encoding: utf-8, gb18030 (gbk, gb2312); detected when absent' })),
+}, { additionalProperties: false });
+
+const FileReport = Type.Composite([Report, Type.Object({
+  encoding: Type.Optional(Type.Object({ encoding: Type.String(), detected: Type.Boolean() }, { description: 'The CSV encoding used, and whether it was detected rather than declared' })),
+})]);
 
 const ingestErrors = { ...errorResponses, 413: errorResponses[400], 415: errorResponses[400], 503: errorResponses[400] };
 
@@ -136,6 +149,17 @@ async function registerIngestRoutes(scope: FastifyInstance, deps: IngestModuleDe
     return ingest.ingestEvents(source, NDJSON_TYPES.has(media) ? 'ndjson' : 'json', bodyStream(request), clock.now());
   }));
 
+  scope.get('/api/ingest/fhir/metadata', {
+    config: { access: { public: true } },
+    schema: {
+      tags: ['ingest'], summary: 'The FHIR CapabilityStatement of the ingest endpoint (what is accepted and how it is mapped)',
+      response: { 200: Type.Object({ resourceType: Type.Literal('CapabilityStatement') }, { additionalProperties: true }) },
+    },
+  }, (_request, reply) => {
+    void reply.type('application/fhir+json');
+    return capabilityStatement(appVersion, CAPABILITY_DATE);
+  });
+
   // Also at the base with a slash: FHIR clients post batch/transaction Bundles to `[base]/`.
   for (const url of ['/api/ingest/fhir', '/api/ingest/fhir/']) {
     scope.post(url, {
@@ -144,7 +168,7 @@ async function registerIngestRoutes(scope: FastifyInstance, deps: IngestModuleDe
         tags: ['ingest'],
         summary: 'Send FHIR R4: a batch/transaction Bundle (application/fhir+json) or bulk NDJSON (application/fhir+ndjson) of Encounter, Appointment, MedicationRequest, ChargeItem, Claim',
         description: 'Answers with a batch-response/transaction-response Bundle: an OperationOutcome on every entry that was not stored. '
-          + 'Entries are independent facts: a transaction Bundle is not applied all-or-nothing.',
+          + 'A batch is applied per entry; a transaction with any refused entry is refused whole (400 FHIR_TRANSACTION_FAILED, every refused entry in details.entries) and nothing is stored.',
         querystring: SourceQuery,
         response: { 200: FhirBundle, ...ingestErrors },
       },
@@ -161,9 +185,10 @@ async function registerIngestRoutes(scope: FastifyInstance, deps: IngestModuleDe
     config: { access },
     schema: {
       tags: ['ingest'], summary: 'Upload a CSV or XLSX file (multipart/form-data, one file) read through the source’s saved column mapping',
-      description: `At most ${limits.maxBodyBytes} bytes and ${limits.maxRecords} rows; XLSX: first worksheet only. Issues name the sheet row.`,
-      querystring: SourceQuery,
-      response: { 200: Report, ...ingestErrors },
+      description: `At most ${limits.maxBodyBytes} bytes and ${limits.maxRecords} rows; XLSX: first worksheet only. Issues name the sheet row. `
+        + 'CSV in UTF-8 (with or without BOM) or GB18030/GBK: declared with ?encoding=, else detected; the answer says which was used.',
+      querystring: FileQuery,
+      response: { 200: FileReport, ...ingestErrors },
     },
   }, async (request) => limited(async () => {
     const source = await sourceOf(request);
@@ -181,6 +206,12 @@ async function registerIngestRoutes(scope: FastifyInstance, deps: IngestModuleDe
       file.file.resume();
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload a .csv or .xlsx file.');
     }
-    return ingest.ingestTable(source, format, file.file, clock.now());
+    const label = (request.query as { encoding?: string }).encoding;
+    const declared = label === undefined ? undefined : encodingOf(label);
+    if (declared === null) {
+      file.file.resume();
+      throw new AppError('INGEST_ENCODING_UNSUPPORTED', `"${label ?? ''}" is not an encoding yunjian reads: use utf-8 or gb18030 (gbk, gb2312), or leave it out to detect.`, { field: '/query/encoding' });
+    }
+    return ingest.ingestTable(source, format, file.file, clock.now(), declared);
   }));
 }

@@ -93,14 +93,6 @@ describe('source routes', () => {
     const res = await admin.request({ method: 'GET', url: `/api/sources/${sourceB}/quality?from=2026-11-22T00:00:00%2B08:00&to=2026-11-23T00:00:00%2B08:00` });
     expect(res.json()).toMatchObject({ received: 0, captureRate: 0, expected: 10, observed: 0, successRate: null, lastSeenAt: null });
   });
-
-  it('reads and changes the group time zone (installation-wide: group admins only)', async () => {
-    expect((await admin.request({ method: 'GET', url: '/api/settings/time-zone' })).json()).toEqual({ timeZone: 'Asia/Shanghai' });
-    expect((await adminA.request({ method: 'PUT', url: '/api/settings/time-zone', payload: { timeZone: 'Asia/Urumqi' } })).statusCode).toBe(404);
-    expect((await admin.request({ method: 'PUT', url: '/api/settings/time-zone', payload: { timeZone: 'Mars/Base' } })).statusCode).toBe(400);
-    expect((await admin.request({ method: 'PUT', url: '/api/settings/time-zone', payload: { timeZone: 'Asia/Urumqi' } })).json()).toEqual({ timeZone: 'Asia/Urumqi' });
-    expect((await exec.request({ method: 'GET', url: '/api/settings/time-zone' })).json()).toEqual({ timeZone: 'Asia/Urumqi' });
-  });
 });
 
 describe('data-quality pages: status, series, quarantine browsing and re-process outcomes', () => {

@@ -276,18 +276,4 @@ function registerSourceRoutes(app: FastifyInstance, deps: SourcesModuleDeps): vo
     const byId = new Map(list.map((s) => [s.id, s]));
     return { items: (await deps.quality.qualityOf(list, from, to)).map((q) => qualityView(q, byId.get(q.sourceId) ?? { active: true })) };
   });
-
-  app.get('/api/settings/time-zone', {
-    config: { access: { signedIn: true } },
-    schema: { tags: ['settings'], summary: 'The group’s time zone (local-day semantics)', response: { 200: Type.Object({ timeZone: Type.String() }), ...errorResponses } },
-  }, async () => ({ timeZone: await sources.timeZone() }));
-
-  app.put('/api/settings/time-zone', {
-    config: { access: { permission: 'settings.manage', resources: [{ kind: 'installation', from: 'fixed', field: 'installation' }] } },
-    schema: { tags: ['settings'], summary: 'Set the group’s time zone', body: Body({ timeZone: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: Type.Object({ timeZone: Type.String() }), ...errorResponses } },
-  }, async (request) => {
-    const { timeZone } = request.body as { timeZone: string };
-    await sources.setTimeZone(actionContext(request, clock), timeZone, resourceOf<OrgUnit>(request, 'installation').id);
-    return { timeZone };
-  });
 }

@@ -12,8 +12,9 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 const Code = Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'snake_case identifier' });
 const Path = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\[\\])?(\\.[A-Za-z_][A-Za-z0-9_]*(\\[\\])?)*$' });
 
-export const FILTER_OPS = ['eq', 'ne', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'exists', 'missing'] as const;
-export const DURATION_UNITS = ['seconds', 'minutes', 'hours', 'days'] as const;
+export const FILTER_OPS = ['eq', 'ne', 'in', 'nin', 'none_in', 'gt', 'gte', 'lt', 'lte', 'exists', 'missing'] as const;
+/** `bed_days`: local calendar dates in the group's time zone, to − from, a same-day stay counting 1 (出院者占用床日). */
+export const DURATION_UNITS = ['seconds', 'minutes', 'hours', 'days', 'bed_days'] as const;
 export const MEASURE_KINDS = ['count', 'sum', 'average', 'ratio', 'distinct', 'percentile', 'manual'] as const;
 
 const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);

@@ -118,7 +118,7 @@ function conditionOf(raw: Json, path: string, errors: DefinitionError[]): Condit
   const op = raw['op'] as FilterOp;
   const value = raw['value'] as Scalar | readonly Scalar[] | undefined;
   const needsNoValue = op === 'exists' || op === 'missing';
-  const needsList = op === 'in' || op === 'nin';
+  const needsList = op === 'in' || op === 'nin' || op === 'none_in';
   const needsOrdered = op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte';
   if (needsNoValue && value !== undefined) errors.push({ path: `${path}/value`, message: `must be absent for op ${op}` });
   else if (!needsNoValue && value === undefined) errors.push({ path: `${path}/value`, message: `is required for op ${op}` });

@@ -32,6 +32,7 @@ export {
   type ValueExpr,
 } from './definition.ts';
 export { type IndicatorEvent } from './rows.ts';
+export { createTimeZoneService, type TimeZoneChangeProgress, type TimeZoneChangeResult, type TimeZoneService } from './time-zone-service.ts';
 export { SKETCH_RELATIVE_ACCURACY, mergeSketches, parseSketch, sketchQuantile, type Sketch, type SketchBin } from './sketch.ts';
 export {
   EMPTY_ACCUMULATOR,

@@ -8,6 +8,7 @@ import { createManualValuesService } from './manual-values-service.ts';
 import { createIndicatorQueryService } from './query-service.ts';
 import { createIndicatorRebuildService, createIndicatorRollupConsumer } from './rollup-service.ts';
 import { createIndicatorTargetsService } from './targets-service.ts';
+import { createTimeZoneService } from './time-zone-service.ts';
 
 /** The org-tree reads the indicator services need (the orgs service provides them). */
 export interface IndicatorOrgs {
@@ -35,6 +36,7 @@ export function createIndicatorServices(deps: { db: Db; orgs: IndicatorOrgs; clo
     exports: createIndicatorExportService({ db, catalog, queries, targets, clock }),
     rebuild: createIndicatorRebuildService({ db, catalog }),
     rollupConsumer: createIndicatorRollupConsumer({ catalog }),
+    timeZone: createTimeZoneService({ db, catalog, clock }),
   };
 }
 

@@ -262,6 +262,8 @@ export interface RebuildOptions {
   /** Only these indicators (all when absent). */
   readonly indicators?: readonly string[];
   readonly pageSize?: number;
+  /** Called after each page of events with the number read so far. */
+  readonly onProgress?: (eventsRead: number) => void;
 }
 
 export interface RebuildResult {
@@ -333,6 +335,7 @@ export async function rebuildRollups(tx: Queryable, catalog: IndicatorCatalog, o
     await writeRollupBatch(tx, tree, treeDefinitions, 'indicator_rollup_tree');
     eventsRead += page.length;
     afterId = page[page.length - 1]?.id ?? afterId;
+    options.onProgress?.(eventsRead);
   }
   const manual = await listManualValues(tx, null);
   const batch = new RollupBatch();

@@ -105,40 +105,40 @@ export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
 
 type Timed = readonly { readonly at: Date; readonly accumulator: Accumulator }[];
 
-function termContributions(term: RatioTerm, event: IndicatorEvent, side: 'numerator' | 'denominator'): Timed {
+function termContributions(term: RatioTerm, event: IndicatorEvent, side: 'numerator' | 'denominator', timeZone: string): Timed {
   if (term.kind === 'manual') return [];
-  return rowsOf(term.source, event).flatMap(({ row, at }) => {
-    const value = term.aggregate === 'count' ? 1 : term.of ? numericValue(row, term.of, term.source.forEach) : null;
+  return rowsOf(term.source, event, timeZone).flatMap(({ row, at }) => {
+    const value = term.aggregate === 'count' ? 1 : term.of ? numericValue(row, term.of, term.source.forEach, timeZone) : null;
     return value === null ? [] : [{ at, accumulator: { ...EMPTY_ACCUMULATOR, [side]: milli(value) } }];
   });
 }
 
-function valuedRows(source: Source, event: IndicatorEvent, of: Parameters<typeof numericValue>[1]) {
-  return rowsOf(source, event).flatMap(({ row, at }) => {
-    const value = numericValue(row, of, source.forEach);
+function valuedRows(source: Source, event: IndicatorEvent, of: Parameters<typeof numericValue>[1], timeZone: string) {
+  return rowsOf(source, event, timeZone).flatMap(({ row, at }) => {
+    const value = numericValue(row, of, source.forEach, timeZone);
     return value === null ? [] : [{ at, value }];
   });
 }
 
-/** What one event adds, placed at each row's instant (before bucketing). */
-function timedContributions(definition: IndicatorDefinition, event: IndicatorEvent): Timed {
+/** What one event adds, placed at each row's instant (before bucketing); bed-days count in local dates of `timeZone`. */
+function timedContributions(definition: IndicatorDefinition, event: IndicatorEvent, timeZone: string): Timed {
   const m = definition.measure;
   switch (m.kind) {
     case 'count':
-      return rowsOf(m.source, event).map(({ at }) => ({ at, accumulator: { ...EMPTY_ACCUMULATOR, count: 1 } }));
+      return rowsOf(m.source, event, timeZone).map(({ at }) => ({ at, accumulator: { ...EMPTY_ACCUMULATOR, count: 1 } }));
     case 'sum':
     case 'average':
-      return valuedRows(m.source, event, m.of).map(({ at, value }) => ({ at, accumulator: { ...EMPTY_ACCUMULATOR, count: 1, sum: milli(value) } }));
+      return valuedRows(m.source, event, m.of, timeZone).map(({ at, value }) => ({ at, accumulator: { ...EMPTY_ACCUMULATOR, count: 1, sum: milli(value) } }));
     case 'percentile':
-      return valuedRows(m.source, event, m.of).map(({ at, value }) => ({ at, accumulator: { ...EMPTY_ACCUMULATOR, count: 1, sketch: sketchOf(value) } }));
+      return valuedRows(m.source, event, m.of, timeZone).map(({ at, value }) => ({ at, accumulator: { ...EMPTY_ACCUMULATOR, count: 1, sketch: sketchOf(value) } }));
     case 'distinct':
-      return rowsOf(m.source, event).flatMap(({ row, at }) => {
+      return rowsOf(m.source, event, timeZone).flatMap(({ row, at }) => {
         const keys = resolvePath(row, m.key, m.source.forEach).filter((k) => typeof k === 'string' || typeof k === 'number');
         const distinct = [...new Set(keys.map(String))].sort();
         return distinct.length === 0 ? [] : [{ at, accumulator: { ...EMPTY_ACCUMULATOR, distinct } }];
       });
     case 'ratio':
-      return [...termContributions(m.numerator, event, 'numerator'), ...termContributions(m.denominator, event, 'denominator')];
+      return [...termContributions(m.numerator, event, 'numerator', timeZone), ...termContributions(m.denominator, event, 'denominator', timeZone)];
     case 'manual':
       return [];
   }
@@ -182,7 +182,7 @@ export function contributionsOf(
   timeZone: string,
   grains: readonly Grain[] = GRAINS,
 ): readonly Contribution[] {
-  return bucketize(timedContributions(definition, event), timeZone, grains);
+  return bucketize(timedContributions(definition, event, timeZone), timeZone, grains);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition, Source } from './definition.ts';
-import { matches, numericValue, resolvePath, rowsOf, toInstant, type Row } from './rows.ts';
+import { bedDays, matches, numericValue, resolvePath, rowsOf, toInstant, type Row } from './rows.ts';
 import { event } from './test-support.ts';
 
 const rx = event('prescription', '2026-11-02T01:00:00Z', {
@@ -32,6 +32,11 @@ describe('matches', () => {
     ['in', cond('items[].drug', 'in', ['ibuprofen', 'x']), true],
     ['nin with every element listed', cond('items[].drug', 'nin', ['ibuprofen', 'amoxicillin']), false],
     ['ne on a missing attribute', cond('channel', 'ne', 'online'), false],
+    ['nin on a missing attribute', cond('channel', 'nin', ['online']), false],
+    ['none_in on a missing attribute', cond('channel', 'none_in', ['online']), true],
+    ['none_in with a value listed', cond('doctor.title', 'none_in', ['chief', 'x']), false],
+    ['none_in with no value listed', cond('doctor.title', 'none_in', ['resident']), true],
+    ['none_in with one element listed', cond('items[].drug', 'none_in', ['ibuprofen']), false],
     ['exists on a Date attribute', cond('reviewedAt', 'exists'), true],
     ['missing on a missing attribute', cond('dispensedAt', 'missing'), true],
     ['a Date compared with an ISO string', cond('reviewedAt', 'lt', '2026-11-02T03:00:00Z'), true],
@@ -40,6 +45,28 @@ describe('matches', () => {
     ['a duration beyond bounds', { subject: { kind: 'duration', from: 'occurredAt', to: 'reviewedAt', unit: 'minutes' }, op: 'lt', value: 60 }, false],
   ])('%s → %s', (_label, condition, expected) => {
     expect(matches(row, condition, null)).toBe(expected);
+  });
+});
+
+describe('bedDays (出院者占用床日, local dates)', () => {
+  const d = (s: string) => new Date(s);
+  it.each<[string, string, string, string, number | null]>([
+    ['same local day counts 1', '2026-11-04T00:00:00Z', '2026-11-04T09:00:00Z', 'Asia/Shanghai', 1],
+    ['crossing local midnight counts 1', '2026-11-04T15:00:00Z', '2026-11-04T17:00:00Z', 'Asia/Shanghai', 1],
+    ['the same instants in UTC are the same day', '2026-11-04T15:00:00Z', '2026-11-04T17:00:00Z', 'UTC', 1],
+    ['local dates, not UTC dates', '2026-11-04T22:00:00Z', '2026-11-08T02:00:00Z', 'Asia/Shanghai', 3],
+    ['UTC dates of the same stay', '2026-11-04T22:00:00Z', '2026-11-08T02:00:00Z', 'UTC', 4],
+    ['across a DST change', '2026-03-07T12:00:00Z', '2026-03-10T12:00:00Z', 'America/New_York', 3],
+    ['discharge before admission', '2026-11-05T00:00:00Z', '2026-11-04T00:00:00Z', 'Asia/Shanghai', null],
+  ])('%s', (_label, from, to, zone, expected) => {
+    expect(bedDays(d(from), d(to), zone)).toBe(expected);
+  });
+
+  it('is the duration unit bed_days, in the zone passed', () => {
+    const stay = event('discharge', '2026-11-08T02:00:00Z', { admittedAt: '2026-11-04T22:00:00Z', dischargedAt: '2026-11-08T02:00:00Z' });
+    const expr = { kind: 'duration', from: 'admittedAt', to: 'dischargedAt', unit: 'bed_days' } as const;
+    expect(numericValue({ event: stay, element: undefined }, expr, null, 'Asia/Shanghai')).toBe(3);
+    expect(numericValue({ event: stay, element: undefined }, expr, null, 'UTC')).toBe(4);
   });
 });
 

@@ -1,3 +1,4 @@
+import { bucketStart, DEFAULT_TIME_ZONE } from '../shared/period.ts';
 import type { Condition, Scalar, Source, ValueExpr } from './definition.ts';
 
 /**
@@ -25,6 +26,19 @@ export interface Row {
 const ENVELOPE = new Set(['type', 'occurredAt', 'patient', 'orgUnit', 'id']);
 
 const UNIT_MS = { seconds: 1_000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
+const DAY_MS = 86_400_000;
+
+/**
+ * Bed-days of a stay (出院者占用床日数): discharge date − admission date in local dates of the
+ * group's zone, a stay admitted and discharged on the same day counting one; null when the
+ * discharge precedes the admission.
+ */
+export function bedDays(from: Date, to: Date, timeZone: string): number | null {
+  if (to.getTime() < from.getTime()) return null;
+  // Local midnights are whole days apart except across a DST change, which rounding absorbs.
+  const days = Math.round((bucketStart(to, 'day', timeZone).getTime() - bucketStart(from, 'day', timeZone).getTime()) / DAY_MS);
+  return Math.max(1, days);
+}
 
 interface Segment {
   readonly name: string;
@@ -90,16 +104,19 @@ function single(row: Row, path: string, forEach: string | null): unknown {
 }
 
 /** The values of an expression in a row: numbers only; a duration needs both timestamps. */
-function valuesOf(row: Row, expr: ValueExpr, forEach: string | null): readonly unknown[] {
+function valuesOf(row: Row, expr: ValueExpr, forEach: string | null, timeZone: string): readonly unknown[] {
   if (expr.kind === 'attribute') return resolvePath(row, expr.attribute, forEach);
   const from = toInstant(single(row, expr.from, forEach));
   const to = toInstant(single(row, expr.to, forEach));
-  return from && to ? [(to.getTime() - from.getTime()) / UNIT_MS[expr.unit]] : [];
+  if (!from || !to) return [];
+  if (expr.unit !== 'bed_days') return [(to.getTime() - from.getTime()) / UNIT_MS[expr.unit]];
+  const days = bedDays(from, to, timeZone);
+  return days === null ? [] : [days];
 }
 
 /** The single numeric value of an expression, or null (missing, several, or not a finite number). */
-export function numericValue(row: Row, expr: ValueExpr, forEach: string | null): number | null {
-  const values = valuesOf(row, expr, forEach);
+export function numericValue(row: Row, expr: ValueExpr, forEach: string | null, timeZone: string = DEFAULT_TIME_ZONE): number | null {
+  const values = valuesOf(row, expr, forEach, timeZone);
   const [value] = values;
   return values.length === 1 && typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
@@ -133,6 +150,8 @@ function holds(actual: unknown, condition: Condition): boolean {
       return list.includes(a);
     case 'nin':
       return !list.includes(a);
+    case 'none_in':
+      return !list.includes(a);
     case 'gt':
     case 'gte':
     case 'lt':
@@ -150,23 +169,25 @@ function holds(actual: unknown, condition: Condition): boolean {
 /**
  * A condition holds when ANY value its path reaches satisfies it; `missing` holds when none is
  * reached, `exists` when at least one is. A row lacking the attribute fails every other op
- * (including `ne`), so "ne x" means "present and different".
+ * (including `ne` and `nin`), so "ne x" means "present and different"; `none_in` holds when no
+ * value reached is in the list, so a row lacking the attribute passes it.
  */
-export function matches(row: Row, condition: Condition, forEach: string | null): boolean {
-  const values = valuesOf(row, condition.subject, forEach);
+export function matches(row: Row, condition: Condition, forEach: string | null, timeZone: string = DEFAULT_TIME_ZONE): boolean {
+  const values = valuesOf(row, condition.subject, forEach, timeZone);
   if (condition.op === 'missing') return values.length === 0;
+  if (condition.op === 'none_in') return values.every((v) => holds(v, condition));
   return values.some((v) => holds(v, condition));
 }
 
 /** The rows of an event for a source, each with the instant that places it in time. */
-export function rowsOf(source: Source, event: IndicatorEvent): readonly { readonly row: Row; readonly at: Date }[] {
+export function rowsOf(source: Source, event: IndicatorEvent, timeZone: string = DEFAULT_TIME_ZONE): readonly { readonly row: Row; readonly at: Date }[] {
   if (!source.eventTypes.includes(event.type)) return [];
   const base: Row = { event, element: undefined };
   const elements = source.forEach === null ? [undefined] : resolvePath(base, `${source.forEach}[]`, null);
   const out: { row: Row; at: Date }[] = [];
   for (const element of elements) {
     const row: Row = { event, element };
-    if (!source.filter.every((c) => matches(row, c, source.forEach))) continue;
+    if (!source.filter.every((c) => matches(row, c, source.forEach, timeZone))) continue;
     const at = toInstant(single(row, source.timeAttribute, source.forEach));
     if (at) out.push({ row, at });
   }

@@ -28,7 +28,8 @@ export const PAYERS = ['insurance', 'self'] as const;
 export const COST_TYPES = ['prevention', 'appraisal', 'internal_failure', 'external_failure'] as const;
 export const SURVEY_SCOPES = ['outpatient', 'inpatient', 'online', 'staff'] as const;
 export const SURVEY_SCALES = ['1-5', '0-100'] as const;
-export const VISIT_SETTINGS = ['outpatient', 'emergency', 'home', 'online'] as const;
+export const VISIT_SETTINGS = ['outpatient', 'emergency', 'home', 'online', 'observation'] as const;
+export const CHARGE_SETTINGS = [...VISIT_SETTINGS, 'inpatient'] as const;
 
 const appointment = Type.Object(
   {
@@ -146,6 +147,8 @@ const charge = Type.Object(
     department: opt(ident()),
     visitId: opt(ident()),
     stayId: opt(ident()),
+    /** The setting of the encounter charged (outpatient when absent and visitId is given). */
+    setting: opt(oneOf(CHARGE_SETTINGS)),
     currency: opt(Type.String({ pattern: '^[A-Z]{3}$' })),
   },
   closed,

@@ -7,7 +7,8 @@
  * error (not an array, too many records, unreadable file) refuses the whole request: nothing of
  * it is stored.
  */
-import { bundleResponse, mapBundle, type StoredEntryResult } from './adapters/fhir-bundle.ts';
+import { bundleResponse, mapBundle, transactionFailure, type StoredEntryResult } from './adapters/fhir-bundle.ts';
+import type { EncodingReport, TextEncoding } from './adapters/text-encoding.ts';
 import { mapResource, type FhirEntryResult } from './adapters/fhir-r4.ts';
 import { parseJsonArray } from './adapters/json-array.ts';
 import { parseNdjson } from './adapters/ndjson.ts';
@@ -52,7 +53,7 @@ export interface BatchReport {
 
 export interface IngestServiceDeps {
   readonly db: Db;
-  readonly sources: Pick<SourcesService, 'registryOf' | 'mappingOf'>;
+  readonly sources: Pick<SourcesService, 'registryOf' | 'mappingOf' | 'timeZone'>;
   /** Keyed pseudonymiser (createPseudonymiser(loadPseudonymKey(config))). */
   readonly pseudonymise: (raw: string) => string;
   readonly consumers?: readonly IngestCommitConsumer[];
@@ -199,7 +200,7 @@ export function createIngestService(deps: IngestServiceDeps) {
     /** A FHIR Bundle (batch/transaction) or bulk NDJSON; answers with a FHIR response Bundle. */
     async ingestFhir(source: Source, kind: 'bundle' | 'ndjson', body: ByteSource, now: Date): Promise<{ bundle: Record<string, unknown>; report: BatchReport }> {
       const registry = await deps.sources.registryOf(source);
-      const options = { registry, pseudonymise: deps.pseudonymise, defaultOrgUnit: source.orgCode };
+      const options = { registry, pseudonymise: deps.pseudonymise, defaultOrgUnit: source.orgCode, timeZone: await deps.sources.timeZone() };
       const mapped: { entry: number; result: FhirEntryResult; resource: unknown }[] = [];
       let type: 'batch' | 'transaction' = 'batch';
       if (kind === 'ndjson') {
@@ -216,6 +217,8 @@ export function createIngestService(deps: IngestServiceDeps) {
         const result = mapBundle(bundle, options, limits.maxRecords);
         if (!result.ok) throw fatalError(result);
         type = result.type;
+        const failure = type === 'transaction' ? transactionFailure(result.results) : null;
+        if (failure !== null) throw new AppError('FHIR_TRANSACTION_FAILED', failure.message, { field: failure.field, entries: failure.entries });
         const entries = (bundle as { entry?: unknown[] }).entry ?? [];
         result.results.forEach((r, i) => {
           const e = entries[i];
@@ -227,12 +230,15 @@ export function createIngestService(deps: IngestServiceDeps) {
     },
 
     /** A CSV or XLSX file through the source's saved column mapping. */
-    async ingestTable(source: Source, format: 'csv' | 'xlsx', body: ByteSource, now: Date): Promise<BatchReport> {
+    /** A CSV's encoding is `declared` or detected; the report says which (XLSX is always Unicode). */
+    async ingestTable(source: Source, format: 'csv' | 'xlsx', body: ByteSource, now: Date, declared?: TextEncoding): Promise<BatchReport & { encoding?: EncodingReport }> {
       const mapping = deps.sources.mappingOf(source);
       if (mapping === undefined) throw new AppError('INGEST_MAPPING_MISSING', 'Save a column mapping for this source first (PUT /api/sources/:id/mapping).');
       const registry = await deps.sources.registryOf(source);
       const input = bounded(body, limits.maxBodyBytes);
-      const rows = format === 'csv' ? parseCsv(input.stream, mapping, registry, parseLimits) : parseXlsx(input.stream, mapping, registry, parseLimits);
+      let encoding: EncodingReport | undefined;
+      const csvEncoding = { ...(declared === undefined ? {} : { declared }), onEncoding: (r: EncodingReport) => { encoding = r; } };
+      const rows = format === 'csv' ? parseCsv(input.stream, mapping, registry, parseLimits, csvEncoding) : parseXlsx(input.stream, mapping, registry, parseLimits);
       const candidates: Candidate[] = [];
       for await (const rec of rows) {
         if ('error' in rec && rec.error.fatal === true) {
@@ -242,7 +248,8 @@ export function createIngestService(deps: IngestServiceDeps) {
         candidates.push(candidateOf(rec, rec.row, registry, 'row', deps.pseudonymise, (pointer) => rowPath(mapping, rec.row, pointer)));
       }
       if (input.overflowed()) throw bodyTooLarge(limits.maxBodyBytes);
-      return toReport(await commit(source, candidates, now));
+      const report = toReport(await commit(source, candidates, now));
+      return encoding === undefined ? report : { ...report, encoding };
     },
 
     /**
@@ -264,7 +271,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         const candidates: Candidate[] = [];
         for (const q of page) {
           if (q.format === 'fhir') {
-            const r = mapResource(q.payload, { registry, pseudonymise, defaultOrgUnit: source.orgCode });
+            const r = mapResource(q.payload, { registry, pseudonymise, defaultOrgUnit: source.orgCode, timeZone: await deps.sources.timeZone() });
             if (r.outcome === 'accepted') for (const event of r.events) candidates.push({ index: q.id, format: 'fhir', event });
             else if (r.outcome === 'rejected') candidates.push({ index: q.id, format: 'fhir', rejected: { code: r.code, message: r.message, path: r.path }, payload: null, payloadBytes: 0, eventId: null, eventType: '' });
           } else {

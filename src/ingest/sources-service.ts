@@ -4,11 +4,10 @@
  * extra types it declared and a saved CSV/XLSX column mapping. Also the group's time zone
  * (setting 'time_zone'), which gives "a day" its local meaning. Every change is audited.
  */
-import { IANAZone } from 'luxon';
 import { appendAudit, type ActionContext } from '../audit/index.ts';
 import type { AccountsService } from '../auth/index.ts';
 import { AppError } from '../shared/index.ts';
-import { readSetting, writeSetting, type Db } from '../store/index.ts';
+import { readSetting, type Db } from '../store/index.ts';
 import { compileColumnMapping, type ColumnMapping } from './adapters/tabular-mapping.ts';
 import { compileCustomSchema, TYPE_NAME, type EventTypeDefinition } from './custom-schema.ts';
 import { createEventRegistry, type EventRegistry } from './registry.ts';
@@ -138,15 +137,6 @@ export function createSourcesService(deps: { db: Db; accounts: Pick<AccountsServ
 
     async timeZone(): Promise<string> {
       return (await readSetting<string>(db, TIME_ZONE_SETTING)) ?? DEFAULT_GROUP_TIME_ZONE;
-    },
-
-    async setTimeZone(ctx: ActionContext, zone: string, rootOrgUnitId: number): Promise<void> {
-      if (!IANAZone.isValidZone(zone)) throw new AppError('SETTING_INVALID_TIME_ZONE', 'Use an IANA zone such as Asia/Shanghai.', { field: '/body/timeZone' });
-      const before = await readSetting<string>(db, TIME_ZONE_SETTING);
-      await db.transaction(async (tx) => {
-        await writeSetting(tx, TIME_ZONE_SETTING, zone, ctx.now);
-        await appendAudit(tx, ctx.actor, { action: 'setting.changed', targetKind: 'setting', targetId: TIME_ZONE_SETTING, orgUnitId: rootOrgUnitId, summary: { before, after: zone } }, ctx.now);
-      });
     },
   };
 }

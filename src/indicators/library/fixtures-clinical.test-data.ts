@@ -11,17 +11,29 @@ const DEC = '2026-12-05T02:00:00Z';
 const visit = (attributes: Record<string, unknown> = {}, at = NOV, patient?: string) => event('visit', at, attributes, patient);
 
 export const ACCESS_FIXTURES: Readonly<Record<string, LibraryFixture>> = {
-  // 3 visits in November; October visit and a call do not count.
-  outpatient_visits: { events: [visit(), visit(), visit(), visit({}, OCT), event('call', NOV)], expected: 3 },
-  // p1 twice and p2 in November → 2 patients; p3 only in October.
-  outpatient_patients: { events: [visit({}, NOV, 'p1'), visit({}, NOV, 'p1'), visit({}, NOV, 'p2'), visit({}, OCT, 'p3')], expected: 2 },
+  // 3 outpatient visits in November (no setting, outpatient, online); the emergency and home visits,
+  // the October visit and a call do not count.
+  outpatient_visits: {
+    events: [visit(), visit({ setting: 'outpatient' }), visit({ channel: 'online', setting: 'online' }), visit({ setting: 'emergency' }), visit({ setting: 'home' }), visit({}, OCT), event('call', NOV)],
+    expected: 3,
+  },
+  // 急诊人次: the 2 November emergency visits; the outpatient one and the October emergency one do not count.
+  emergency_visits: { events: [visit({ setting: 'emergency' }), visit({ setting: 'emergency' }), visit(), visit({ setting: 'emergency' }, OCT)], expected: 2 },
+  // p1 twice and p2 in November → 2 patients; p3 only in October, p4 only at the emergency department.
+  outpatient_patients: {
+    events: [visit({}, NOV, 'p1'), visit({}, NOV, 'p1'), visit({}, NOV, 'p2'), visit({}, OCT, 'p3'), visit({ setting: 'emergency' }, NOV, 'p4')],
+    expected: 2,
+  },
   // 1 online of 4 → 25 %.
   online_visit_share: {
     events: [visit({ channel: 'online' }), visit({ channel: 'offline' }), visit({ channel: 'offline' }), visit({ channel: 'offline' })],
     expected: 25,
   },
-  // 3 of 4 visits had an appointment → 75 %.
-  appointment_rate: { events: [visit({ appointmentId: 'a1' }), visit({ appointmentId: 'a2' }), visit({ appointmentId: 'a3' }), visit()], expected: 75 },
+  // 3 of 4 outpatient visits had an appointment → 75 %; the emergency visits (one booked) are left out.
+  appointment_rate: {
+    events: [visit({ appointmentId: 'a1' }), visit({ appointmentId: 'a2' }), visit({ appointmentId: 'a3' }), visit(), visit({ setting: 'emergency', appointmentId: 'a4' }), visit({ setting: 'emergency' })],
+    expected: 75,
+  },
   // waits 20 and 40 minutes; the visit without slotAt is left out → 30.
   avg_wait_after_appointment: {
     events: [
@@ -47,28 +59,55 @@ function consultations(minutes: readonly number[]) {
   );
 }
 
-const discharge = (losDays: number, dischargedAt: string, occurredAt = dischargedAt) => event('discharge', occurredAt, { losDays, dischargedAt });
+/** A stay admitted `nights` local days before its discharge (same local hour), with a losDays the library no longer reads. */
+const discharge = (nights: number, dischargedAt: string, occurredAt = dischargedAt) =>
+  event('discharge', occurredAt, { losDays: 999, admittedAt: new Date(Date.parse(dischargedAt) - nights * 86_400_000).toISOString(), dischargedAt });
+/** A stay given by its instants, to test local dates. */
+const stay = (admittedAt: string, dischargedAt: string) => event('discharge', dischargedAt, { admittedAt, dischargedAt });
 const beds = { indicator: 'open_bed_days', grain: 'month' as const, periodStart: new Date('2026-10-31T16:00:00Z'), value: 300 };
 
 export const INPATIENT_FIXTURES: Readonly<Record<string, LibraryFixture>> = {
   // Placed by dischargedAt: the event recorded in October but discharged in November counts; December does not.
   discharges: { events: [discharge(3, NOV), discharge(5, NOV, OCT), discharge(2, DEC)], expected: 2 },
-  // (4 + 7 + 10) / 3 = 7.
-  avg_length_of_stay: { events: [discharge(4, NOV), discharge(7, NOV), discharge(10, NOV), discharge(30, DEC)], expected: 7 },
+  // 出院者占用总床日数 / 出院人数 in Shanghai dates (UTC+8):
+  //  a. 11-01 23:30 → 11-03 08:00 local (11-01T15:30Z → 11-03T00:00Z): 2 bed-days (UTC dates would give 2 too);
+  //  b. 11-04 07:00 → 11-04 18:00 local: admitted and discharged the same day → 1;
+  //  c. 11-05 06:00 local (11-04T22:00Z) → 11-08 10:00 local (11-08T02:00Z): 3 (UTC dates would give 4);
+  //  d. 11-09 → 11-19, 10 nights: 10; a December discharge and one without admittedAt are left out.
+  // (2 + 1 + 3 + 10) / 4 = 4.
+  avg_length_of_stay: {
+    events: [
+      stay('2026-11-01T15:30:00Z', '2026-11-03T00:00:00Z'),
+      stay('2026-11-03T23:00:00Z', '2026-11-04T10:00:00Z'),
+      stay('2026-11-04T22:00:00Z', '2026-11-08T02:00:00Z'),
+      discharge(10, '2026-11-19T02:00:00Z'),
+      discharge(30, DEC),
+      event('discharge', NOV, { dischargedAt: NOV, losDays: 5 }),
+    ],
+    expected: 4,
+  },
   open_bed_days: { events: [], manual: [beds], expected: 300 },
   // (120 + 150) occupied bed-days / 300 open → 90 %.
   bed_occupancy: { events: [discharge(120, NOV), discharge(150, NOV)], manual: [beds], expected: 90 },
-  // 6 visits / 2 discharges = 3.
-  outpatient_to_discharge_ratio: { events: [...Array.from({ length: 6 }, () => visit()), discharge(3, NOV), discharge(4, NOV)], expected: 3 },
+  // 6 outpatient visits / 2 discharges = 3; the emergency visit does not count.
+  outpatient_to_discharge_ratio: { events: [...Array.from({ length: 6 }, () => visit()), visit({ setting: 'emergency' }), discharge(3, NOV), discharge(4, NOV)], expected: 3 },
 };
 
 const charge = (amount: number, attributes: Record<string, unknown> = {}) => event('charge', NOV, { amount, ...attributes });
 
 export const MONEY_FIXTURES: Readonly<Record<string, LibraryFixture>> = {
   medical_revenue: { events: [charge(100), charge(50.5), charge(30), event('charge', OCT, { amount: 999 })], expected: 180.5 },
-  // outpatient charges 100 + 60 over 2 visits = 80; the inpatient line (stayId) is excluded.
+  // 门诊收入 / 门诊人次: outpatient charges 100 + 60 over 2 outpatient visits = 80. Left out: the
+  // inpatient line (stayId), a claim of an inpatient encounter (visitId and stayId, or setting
+  // inpatient), the emergency visit's charge and the emergency visit itself (today's bug: 1,000 +
+  // 800 + 300 + 40 more over 3 visits would give 766.67).
   outpatient_cost_per_visit: {
-    events: [charge(100, { visitId: 'v1' }), charge(60, { visitId: 'v2' }), charge(1000, { stayId: 's1' }), visit(), visit()],
+    events: [
+      charge(100, { visitId: 'v1' }), charge(60, { visitId: 'v2', setting: 'outpatient' }),
+      charge(1000, { stayId: 's1' }), charge(800, { visitId: 'e9', stayId: 'e9' }), charge(300, { visitId: 'e8', setting: 'inpatient' }),
+      charge(40, { visitId: 'v3', setting: 'emergency' }),
+      visit(), visit({ setting: 'outpatient' }), visit({ setting: 'emergency' }),
+    ],
     expected: 80,
   },
   // drug 30 of 100 → 30 %.
@@ -90,6 +129,8 @@ export const MONEY_FIXTURES: Readonly<Record<string, LibraryFixture>> = {
       charge(70, { visitId: 'v1', payer: 'insurance' }),
       charge(30, { visitId: 'v1', payer: 'self' }),
       charge(500, { stayId: 's1', payer: 'insurance' }),
+      charge(400, { visitId: 'e8', setting: 'inpatient', payer: 'insurance' }),
+      charge(90, { visitId: 'v5', setting: 'emergency', payer: 'self' }),
     ],
     expected: 70,
   },

@@ -9,6 +9,7 @@ import { ONLINE_OFFLINE } from './online-offline.ts';
 import { PHARMACY } from './pharmacy.ts';
 import { QUALITY_COST } from './quality-cost.ts';
 import { SERVICE } from './service.ts';
+import { LIBRARY_SOURCES, sourceLabel } from './sources.ts';
 import { WORK_ORDERS } from './workorders.ts';
 
 /**
@@ -47,9 +48,9 @@ function cell(text: string): string {
 
 /** The library as a Markdown table for the README. */
 export function libraryMarkdown(): string {
-  const header = ['| code | 中文名 | English name | unit | direction | formula |', '| --- | --- | --- | --- | --- | --- |'];
+  const header = ['| code | 中文名 | English name | unit | direction | formula | official source |', '| --- | --- | --- | --- | --- | --- | --- |'];
   const rows = LIBRARY.map((d) =>
-    `| \`${d.code}\` | ${cell(d.nameZh)} | ${cell(d.nameEn)} | ${cell(d.unit)} | ${DIRECTION_LABEL[d.direction]} | ${cell(d.formula)} |`,
+    `| \`${d.code}\` | ${cell(d.nameZh)} | ${cell(d.nameEn)} | ${cell(d.unit)} | ${DIRECTION_LABEL[d.direction]} | ${cell(d.formula)} | ${cell(sourceLabel(LIBRARY_SOURCES[d.code]))} |`,
   );
   return [...header, ...rows].join('\n') + '\n';
 }

@@ -1,10 +1,7 @@
 import type { IndicatorDefinitionInput } from '../definition-schema.ts';
+import { OUTPATIENT_CHARGE, OUTPATIENT_VISIT } from './scope.ts';
 
-/**
- * Revenue structure (收入结构). Charge lines belong to an outpatient encounter when they carry
- * visitId (inpatient lines carry stayId instead).
- */
-const OUTPATIENT_CHARGE = { attribute: 'visitId', op: 'exists' } as const;
+/** Revenue structure (收入结构); which charges and visits are outpatient is said in scope.ts. */
 
 export const MONEY: readonly IndicatorDefinitionInput[] = [
   {
@@ -21,18 +18,18 @@ export const MONEY: readonly IndicatorDefinitionInput[] = [
   },
   {
     code: 'outpatient_cost_per_visit',
-    version: 1,
+    version: 2,
     nameZh: '门诊次均费用',
     nameEn: 'Outpatient cost per visit',
     unit: 'yuan',
     direction: 'lower_better',
     category: 'money',
-    description: 'Outpatient charges over outpatient visits. Its year-on-year increase (门诊次均费用增幅) is this value against samePeriodLastYear, computed at query time.',
-    formula: 'Σ charge.amount (visitId exists) / count(visit)',
+    description: 'Outpatient charges (门诊收入: charges of a visit, not of a stay, nor of an emergency or home visit) over outpatient visits (门诊人次). Its year-on-year increase (门诊次均费用增幅) is this value against samePeriodLastYear, computed at query time.',
+    formula: 'Σ charge.amount (visitId exists, stayId missing, setting ∉ {emergency, home, inpatient}) / count(visit where setting ∉ {emergency, home})',
     measure: {
       kind: 'ratio',
-      numerator: { aggregate: 'sum', eventTypes: ['charge'], filter: [OUTPATIENT_CHARGE], of: { attribute: 'amount' } },
-      denominator: { aggregate: 'count', eventTypes: ['visit'] },
+      numerator: { aggregate: 'sum', eventTypes: ['charge'], filter: [...OUTPATIENT_CHARGE], of: { attribute: 'amount' } },
+      denominator: { aggregate: 'count', eventTypes: ['visit'], filter: [OUTPATIENT_VISIT] },
     },
   },
   {
@@ -76,23 +73,23 @@ export const MONEY: readonly IndicatorDefinitionInput[] = [
   },
   {
     code: 'insurance_share',
-    version: 1,
+    version: 2,
     nameZh: '门诊收入中医保支付占比',
     nameEn: 'Insurance share of outpatient revenue',
     unit: '%',
     direction: 'neutral',
     category: 'money',
     description: 'Outpatient charges paid by insurance over all outpatient charges.',
-    formula: 'Σ charge.amount (visitId exists, payer = insurance) / Σ charge.amount (visitId exists) × 100',
+    formula: 'Σ charge.amount (outpatient charge, payer = insurance) / Σ charge.amount (outpatient charge) × 100',
     measure: {
       kind: 'ratio',
       numerator: {
         aggregate: 'sum',
         eventTypes: ['charge'],
-        filter: [OUTPATIENT_CHARGE, { attribute: 'payer', op: 'eq', value: 'insurance' }],
+        filter: [...OUTPATIENT_CHARGE, { attribute: 'payer', op: 'eq', value: 'insurance' }],
         of: { attribute: 'amount' },
       },
-      denominator: { aggregate: 'sum', eventTypes: ['charge'], filter: [OUTPATIENT_CHARGE], of: { attribute: 'amount' } },
+      denominator: { aggregate: 'sum', eventTypes: ['charge'], filter: [...OUTPATIENT_CHARGE], of: { attribute: 'amount' } },
       factor: 100,
     },
   },

@@ -1,10 +1,9 @@
 /**
  * Bundles and bulk NDJSON on top of mapResource. A batch or transaction Bundle is mapped entry by
- * entry; `urn:uuid:` references resolve to other entries of the same bundle. Transactions are NOT
- * applied atomically: events are independent facts, so each entry gets its own outcome and the
- * response is a transaction-response listing them (document this to sources that expect
- * all-or-nothing). bundleResponse turns per-entry outcomes into the FHIR response Bundle with an
- * OperationOutcome on every entry that was not stored.
+ * entry; `urn:uuid:` references resolve to other entries of the same bundle. A batch is applied
+ * per entry. A transaction is all-or-nothing (FHIR R4 §3.1.0.11.2): when any entry is refused,
+ * `transactionFailure` names them and nothing is stored. bundleResponse turns per-entry outcomes
+ * into the FHIR response Bundle with an OperationOutcome on every entry that was not stored.
  */
 import { issue, type IngestIssue } from '../errors.ts';
 import { mapResource, type FhirEntryResult, type FhirMappingOptions } from './fhir-r4.ts';
@@ -53,6 +52,29 @@ export function mapBundle(bundle: unknown, options: FhirMappingOptions, maxEntri
     return mapResource(obj(e)?.['resource'], inner, str(obj(e)?.['fullUrl']));
   });
   return { ok: true, type, results };
+}
+
+export interface TransactionFailure {
+  readonly message: string;
+  /** JSON pointer of the first refused entry's field, from the Bundle. */
+  readonly field: string;
+  readonly entries: readonly { readonly entry: number; readonly code: string; readonly message: string; readonly field: string }[];
+}
+
+/** Why a transaction Bundle must be refused whole, or null when every entry mapped (or is ignored). */
+export function transactionFailure(results: readonly FhirEntryResult[]): TransactionFailure | null {
+  const entries = results.flatMap((r, i) => {
+    if (r.outcome !== 'rejected') return [];
+    const field = r.path.startsWith('/entry/') ? r.path : `/entry/${String(i)}/resource${r.path}`;
+    return [{ entry: i, code: r.code, message: r.message, field }];
+  });
+  const [first] = entries;
+  if (first === undefined) return null;
+  return {
+    message: `A transaction is all-or-nothing and ${String(entries.length)} of its ${String(results.length)} entries were refused (first: entry ${String(first.entry)}, ${first.message}); nothing was stored. Fix them, or send a batch Bundle to store the others.`,
+    field: first.field,
+    entries,
+  };
 }
 
 /** Bulk-export NDJSON: map each parsed line; parse errors pass through as rejected entries. */

@@ -1,4 +1,5 @@
 import { createReadStream, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createPseudonymiser } from '../pseudonymise.ts';
 import { createEventRegistry } from '../registry.ts';
@@ -6,8 +7,9 @@ import { bundleResponse, mapBundle, mapFhirRecords } from './fhir-bundle.ts';
 import { mapResource, type FhirEntryResult, type FhirMappingOptions } from './fhir-r4.ts';
 import { parseNdjson } from './ndjson.ts';
 
-const FIXTURES = '/work/shared/fixtures';
-const BUNDLES = `${FIXTURES}/synthea-bundles`;
+/** Small Synthea bundles ship with the repository; the bulk NDJSON is read from YUNJIAN_FIXTURES_DIR when set. */
+const BUNDLES = fileURLToPath(new URL('../../../test/fixtures/fhir/synthea-bundles', import.meta.url));
+const FIXTURES = process.env['YUNJIAN_FIXTURES_DIR'];
 const STAN = `${BUNDLES}/Stan_Steuber_55c7667e-0fd3-40ff-91a4-27ffa2b19438.json`;
 const STAN_ID = '55c7667e-0fd3-40ff-91a4-27ffa2b19438';
 const STAN_PATIENT_ID = '25477ae6-0c1e-428f-8814-f80acc4d2bcb';
@@ -88,10 +90,59 @@ describe('FHIR R4 single resources', () => {
     ['VR', { visit: 1 }],
     ['EMER', { visit: 1 }],
     ['HH', { visit: 1 }],
+    ['OBSENC', { visit: 1 }],
     ['IMP', { admission: 1, discharge: 1 }],
-    ['OBSENC', { 'rejected:FHIR_UNSUPPORTED_ENCOUNTER_CLASS': 1 }],
+    ['ACUTE', { admission: 1, discharge: 1 }],
+    ['NONAC', { admission: 1, discharge: 1 }],
+    ['SS', { admission: 1, discharge: 1 }],
+    ['FLD', { 'rejected:FHIR_UNSUPPORTED_ENCOUNTER_CLASS': 1 }],
+    ['PRENC', { 'rejected:FHIR_UNSUPPORTED_ENCOUNTER_CLASS': 1 }],
+    ['XYZ', { 'rejected:FHIR_UNSUPPORTED_ENCOUNTER_CLASS': 1 }],
   ])('maps an Encounter of class %s', (cls, expected) => {
     expect(tally([mapResource(encounter(cls, { start: '2026-01-01T08:00:00+08:00', end: '2026-01-04T10:00:00+08:00' }), options)])).toEqual(expected);
+  });
+
+  it('maps every v3 encounter class to a setting, or refuses it with the reason', () => {
+    const settingOf = (cls: string) => {
+      const r = mapResource(encounter(cls, { start: '2026-01-01T08:00:00+08:00' }), options);
+      return r.outcome === 'accepted' ? r.events.map((e) => `${e.type}:${JSON.stringify(e.attributes['setting'] ?? '')}`).join() : `${r.outcome}:${r.outcome === 'rejected' ? r.message : ''}`;
+    };
+    expect(['AMB', 'EMER', 'HH', 'OBSENC', 'VR', 'IMP'].map(settingOf)).toEqual(['visit:"outpatient"', 'visit:"emergency"', 'visit:"home"', 'visit:"observation"', 'visit:"online"', 'admission:""']);
+    expect(settingOf('FLD')).toMatch(/outside the hospital/);
+    expect(settingOf('PRENC')).toMatch(/not an admission/);
+    expect(settingOf('XYZ')).toMatch(/"XYZ" is not a v3 ActEncounterCode yunjian maps \(ACUTE, AMB, EMER, HH, IMP, NONAC, OBSENC, SS, VR\)/);
+  });
+
+  it('accepts dates of reduced precision, read in the group’s zone', () => {
+    const stay = mapResource(encounter('IMP', { start: '2026-01-01', end: '2026-01-04' }), { ...options, timeZone: 'Asia/Shanghai' });
+    expect(stay).toMatchObject({
+      outcome: 'accepted',
+      events: [
+        { type: 'admission', occurredAt: '2025-12-31T16:00:00.000Z', attributes: { admittedAt: '2025-12-31T16:00:00.000Z' } },
+        { type: 'discharge', occurredAt: '2026-01-03T16:00:00.000Z', attributes: { dischargedAt: '2026-01-03T16:00:00.000Z', losDays: 3 } },
+      ],
+    });
+    expect(mapResource(encounter('AMB', { start: '2026-01' }), { ...options, timeZone: 'UTC' })).toMatchObject({ events: [{ occurredAt: '2026-01-01T00:00:00.000Z' }] });
+    expect(mapResource(encounter('AMB', { start: '2026-02-30' }), options)).toMatchObject({ outcome: 'rejected', code: 'INGEST_INVALID_DATE' });
+    expect(mapResource(encounter('AMB', { start: '2026-01-04T10:00:00' }), options)).toMatchObject({ outcome: 'rejected', code: 'INGEST_INVALID_DATE' });
+  });
+
+  it('marks the charges of an inpatient encounter with stayId and of an emergency one with its setting', () => {
+    const bundle = (cls: string) => ({
+      resourceType: 'Bundle', type: 'batch',
+      entry: [
+        { fullUrl: 'urn:uuid:enc-1', resource: { ...encounter(cls, { start: '2026-01-01T08:00:00+08:00', end: '2026-01-04T10:00:00+08:00' }), id: 'enc-1' } },
+        { fullUrl: 'urn:uuid:claim-1', resource: { resourceType: 'Claim', id: 'claim-1', status: 'active', use: 'claim', created: '2026-01-04T10:00:00+08:00', patient: { reference: 'Patient/p1' }, total: { value: 800, currency: 'CNY' }, item: [{ encounter: [{ reference: 'urn:uuid:enc-1' }] }] } },
+      ],
+    });
+    const chargeOf = (cls: string) => {
+      const mapped = mapBundle(bundle(cls), options);
+      return mapped.ok ? mapped.results.flatMap((r) => (r.outcome === 'accepted' ? r.events : [])).find((e) => e.type === 'charge')?.attributes : undefined;
+    };
+    expect(chargeOf('IMP')).toMatchObject({ stayId: 'enc-1', setting: 'inpatient' });
+    expect(chargeOf('IMP')).not.toHaveProperty('visitId');
+    expect(chargeOf('EMER')).toMatchObject({ visitId: 'enc-1', setting: 'emergency' });
+    expect(chargeOf('AMB')).toMatchObject({ visitId: 'enc-1', setting: 'outpatient' });
   });
 
   it('derives the channel, setting and length of stay', () => {
@@ -122,11 +173,11 @@ describe('FHIR R4 single resources', () => {
   });
 });
 
-describe('FHIR bulk NDJSON (Synthea, conditional references)', () => {
+describe.skipIf(FIXTURES === undefined)('FHIR bulk NDJSON (Synthea, conditional references; skipped: YUNJIAN_FIXTURES_DIR is unset)', () => {
   it('maps every Encounter line and uses the identifier of conditional serviceProvider references', async () => {
     const orgUnits = { 'a261e1fc-9361-3633-a2c4-8569a04b818d': 'H-NEWMAN' };
     const results: FhirEntryResult[] = [];
-    const stream = createReadStream(`${FIXTURES}/synthea-bulk-10/Encounter.000.ndjson`, { highWaterMark: 16 * 1024 });
+    const stream = createReadStream(`${FIXTURES ?? ''}/synthea-bulk-10/Encounter.000.ndjson`, { highWaterMark: 16 * 1024 });
     for await (const r of mapFhirRecords(parseNdjson(stream), { ...options, orgUnits })) results.push(r.result);
     // Classes in the file: AMB 1133, IMP 49 (all finished), EMER 23, HH 9, VR 1.
     expect(tally(results)).toEqual({ visit: 1166, admission: 49, discharge: 49 });
@@ -141,7 +192,7 @@ describe('FHIR bulk NDJSON (Synthea, conditional references)', () => {
 
   it('maps MedicationRequest lines to prescriptions', async () => {
     const results: FhirEntryResult[] = [];
-    for await (const r of mapFhirRecords(parseNdjson(createReadStream(`${FIXTURES}/synthea-bulk-10/MedicationRequest.000.ndjson`)), options)) results.push(r.result);
+    for await (const r of mapFhirRecords(parseNdjson(createReadStream(`${FIXTURES ?? ''}/synthea-bulk-10/MedicationRequest.000.ndjson`)), options)) results.push(r.result);
     expect(tally(results)).toEqual({ prescription: 1745 });
   });
 });

@@ -1,8 +1,14 @@
 /**
  * FHIR R4 resources → canonical events (DOMAIN §3). Decisions:
- * - Encounter: class AMB → offline visit, VR → online visit, EMER → offline visit with setting
- *   `emergency`, HH → offline visit with setting `home`, IMP/ACUTE/NONAC → admission, plus a
- *   discharge when period.end exists. Any other class is rejected (FHIR_UNSUPPORTED_ENCOUNTER_CLASS).
+ * - Encounter: class AMB → offline visit (setting outpatient), VR → online visit, EMER → offline
+ *   visit with setting `emergency`, HH → setting `home`, OBSENC → setting `observation`;
+ *   IMP/ACUTE/NONAC/SS → admission, plus a discharge when period.end exists. FLD and PRENC are
+ *   refused with their reason (REFUSED_CLASSES), any other code as unknown
+ *   (FHIR_UNSUPPORTED_ENCOUNTER_CLASS, naming the class).
+ * - Dates of reduced precision (YYYY, YYYY-MM, YYYY-MM-DD) are read in the group's time zone
+ *   (fhir-dates.ts).
+ * - A Claim or ChargeItem of an encounter in the same bundle carries stayId and setting inpatient
+ *   for an inpatient class, visitId and the visit's setting otherwise.
  * - Appointment → appointment; proposed/pending/waitlist are not bookings yet and are ignored.
  * - MedicationRequest → prescription (intent proposal/plan ignored). Claim (use `claim`) and
  *   ChargeItem → charge. Claim type pharmacy → category drug, other claim types → service.
@@ -16,6 +22,7 @@
  * pseudonymises the patient (logical id, or `system|value` of a conditional reference).
  */
 import { issue, type IngestIssue } from '../errors.ts';
+import { fhirInstant } from './fhir-dates.ts';
 import type { EventRegistry } from '../registry.ts';
 import { validateEvent, type CanonicalEvent } from '../validate.ts';
 import {
@@ -39,6 +46,8 @@ export interface FhirMappingOptions {
   readonly defaultOrgUnit: string;
   readonly orgUnits?: Readonly<Record<string, string>>;
   readonly resolve?: ReferenceResolver;
+  /** The group's zone, for dates without a time (default Asia/Shanghai). */
+  readonly timeZone?: string;
 }
 
 export type FhirEntryResult =
@@ -56,8 +65,14 @@ interface Draft {
   readonly attributes: Json;
 }
 
-const INPATIENT = new Set(['IMP', 'ACUTE', 'NONAC']);
-const OFFLINE_VISIT: Readonly<Record<string, string>> = { AMB: 'outpatient', EMER: 'emergency', HH: 'home' };
+/** v3 ActEncounterCode classes, each mapped or refused with a reason. */
+const INPATIENT = new Set(['IMP', 'ACUTE', 'NONAC', 'SS']);
+const OFFLINE_VISIT: Readonly<Record<string, string>> = { AMB: 'outpatient', EMER: 'emergency', HH: 'home', OBSENC: 'observation' };
+export const REFUSED_CLASSES: Readonly<Record<string, string>> = {
+  FLD: 'a field encounter (FLD) happens outside the hospital and is not one of its visits',
+  PRENC: 'a pre-admission encounter (PRENC) is not an admission; send the inpatient (IMP) encounter',
+};
+export const MAPPED_CLASSES = [...INPATIENT, 'VR', ...Object.keys(OFFLINE_VISIT)].sort();
 
 const ignored = (resourceType: string, reason: string): FhirEntryResult => ({ outcome: 'ignored', resourceType, reason });
 const rejected = (resourceType: string, i: IngestIssue): FhirEntryResult => ({ outcome: 'rejected', resourceType, ...i });
@@ -80,11 +95,15 @@ function losDays(start: string, end: string): number | undefined {
   return Number.isNaN(a) || Number.isNaN(b) || b < a ? undefined : Math.round((b - a) / 86_400_000);
 }
 
+const zoneOf = (o: FhirMappingOptions): string => o.timeZone ?? 'Asia/Shanghai';
+
 function encounterDrafts(r: Json, id: string, o: FhirMappingOptions): Draft[] | IngestIssue {
   const cls = str(obj(r['class'])?.['code']) ?? '';
   const period = obj(r['period']);
-  const start = str(period?.['start']);
-  const end = str(period?.['end']);
+  const sentStart = str(period?.['start']);
+  const sentEnd = str(period?.['end']);
+  const start = fhirInstant(sentStart, zoneOf(o));
+  const end = fhirInstant(sentEnd, zoneOf(o));
   const patient = patientKey(parseReference(r['subject'], o.resolve));
   const doctor = personKey(parseReference(obj(arr(r['participant'])[0])?.['individual'], o.resolve));
   const base = { orgRef: r['serviceProvider'], patient };
@@ -92,14 +111,17 @@ function encounterDrafts(r: Json, id: string, o: FhirMappingOptions): Draft[] | 
     const stay = { stayId: id, admittedAt: start };
     const drafts: Draft[] = [{ ...base, id: `Encounter/${id}/admission`, type: 'admission', occurredAt: start, attributes: defined(stay) }];
     if (end !== undefined && start !== undefined) {
-      const attributes = defined({ ...stay, dischargedAt: end, losDays: losDays(start, end) });
+      // losDays in the sender's own dates, as sent; the library counts bed-days in the group's zone instead.
+      const attributes = defined({ ...stay, dischargedAt: end, losDays: losDays(sentStart ?? start, sentEnd ?? end) });
       drafts.push({ ...base, id: `Encounter/${id}/discharge`, type: 'discharge', occurredAt: end, attributes });
     }
     return drafts;
   }
+  const refused = REFUSED_CLASSES[cls];
+  if (refused !== undefined) return issue('FHIR_UNSUPPORTED_ENCOUNTER_CLASS', refused, '/class/code');
   const setting = cls === 'VR' ? 'online' : OFFLINE_VISIT[cls];
   if (setting === undefined) {
-    return issue('FHIR_UNSUPPORTED_ENCOUNTER_CLASS', `encounter class "${cls}" maps to no event type (AMB, VR, EMER, HH, IMP)`, '/class/code');
+    return issue('FHIR_UNSUPPORTED_ENCOUNTER_CLASS', `encounter class "${cls}" is not a v3 ActEncounterCode yunjian maps (${MAPPED_CLASSES.join(', ')})`, '/class/code');
   }
   const appointmentId = parseReference(arr(r['appointment'])[0], o.resolve)?.id;
   const attributes = defined({
@@ -130,16 +152,17 @@ function appointmentDrafts(r: Json, id: string, o: FhirMappingOptions): Draft[] 
   const patient = patientKey(actors.find((a) => a?.resourceType === 'Patient'));
   const doctor = personKey(actors.find((a) => a?.resourceType === 'Practitioner'));
   const followUp = codes(r['appointmentType']).includes('FOLLOWUP');
-  const start = str(r['start']);
+  const start = fhirInstant(str(r['start']), zoneOf(o));
+  const created = fhirInstant(str(r['created']), zoneOf(o));
   const attributes = defined({
     appointmentId: id,
     status,
-    bookedAt: str(r['created']),
+    bookedAt: created,
     slotAt: start,
     doctor,
     visitKind: followUp ? 'follow_up' : undefined,
   });
-  return [{ id: `Appointment/${id}`, type: 'appointment', occurredAt: str(r['created']) ?? start, orgRef: undefined, patient, attributes }];
+  return [{ id: `Appointment/${id}`, type: 'appointment', occurredAt: created ?? start, orgRef: undefined, patient, attributes }];
 }
 
 function medicationDrafts(r: Json, id: string, o: FhirMappingOptions): Draft[] | string {
@@ -156,7 +179,7 @@ function medicationDrafts(r: Json, id: string, o: FhirMappingOptions): Draft[] |
     items: [{ drug: drug.slice(0, 256) }],
   });
   const patient = patientKey(parseReference(r['subject'], o.resolve));
-  return [{ id: `MedicationRequest/${id}`, type: 'prescription', occurredAt: str(r['authoredOn']), orgRef: encounter?.resource?.['serviceProvider'], patient, attributes }];
+  return [{ id: `MedicationRequest/${id}`, type: 'prescription', occurredAt: fhirInstant(str(r['authoredOn']), zoneOf(o)), orgRef: encounter?.resource?.['serviceProvider'], patient, attributes }];
 }
 
 function moneyValue(v: unknown): number | undefined {
@@ -172,6 +195,19 @@ function payerOf(r: Json): string | undefined {
   return /no[_\s-]?insurance|self/i.test(label) ? 'self' : 'insurance';
 }
 
+/**
+ * Which encounter a charge belongs to, when its class is known (the encounter is in the same
+ * bundle): an inpatient stay's charges carry stayId (not visitId) and setting inpatient, so
+ * outpatient indicators leave them out; an emergency visit's carry setting emergency.
+ */
+function chargeEncounter(encounter: ReturnType<typeof parseReference>): Json {
+  if (encounter?.id === undefined) return {};
+  const cls = str(obj(encounter.resource?.['class'])?.['code']);
+  if (cls !== undefined && INPATIENT.has(cls)) return { stayId: encounter.id, setting: 'inpatient' };
+  const setting = cls === undefined ? undefined : cls === 'VR' ? 'online' : OFFLINE_VISIT[cls];
+  return defined({ visitId: encounter.id, setting });
+}
+
 function claimDrafts(r: Json, id: string, o: FhirMappingOptions): Draft[] | string | IngestIssue {
   if ((str(r['use']) ?? 'claim') !== 'claim') return 'not-a-bill';
   const items = arr(r['item']).map((i) => obj(i));
@@ -183,10 +219,10 @@ function claimDrafts(r: Json, id: string, o: FhirMappingOptions): Draft[] | stri
     amount,
     category: codes(r['type']).includes('pharmacy') ? 'drug' : 'service',
     payer: payerOf(r),
-    visitId: encounter?.id,
+    ...chargeEncounter(encounter),
     currency: str(obj(r['total'])?.['currency']),
   });
-  const occurredAt = str(r['created']) ?? str(obj(r['billablePeriod'])?.['start']);
+  const occurredAt = fhirInstant(str(r['created']) ?? str(obj(r['billablePeriod'])?.['start']), zoneOf(o));
   const patient = patientKey(parseReference(r['patient'], o.resolve));
   return [{ id: `Claim/${id}`, type: 'charge', occurredAt, orgRef: r['provider'] ?? encounter?.resource?.['serviceProvider'], patient, attributes }];
 }
@@ -195,9 +231,9 @@ function chargeItemDrafts(r: Json, id: string, o: FhirMappingOptions): Draft[] |
   if (['not-billable', 'aborted'].includes(str(r['status']) ?? '')) return 'not-billable';
   const amount = moneyValue(r['priceOverride']);
   if (amount === undefined) return issue('INGEST_MISSING_FIELD', 'ChargeItem has no priceOverride', '/priceOverride');
-  const occurredAt = str(r['occurrenceDateTime']) ?? str(obj(r['occurrencePeriod'])?.['start']) ?? str(r['enteredDate']);
+  const occurredAt = fhirInstant(str(r['occurrenceDateTime']) ?? str(obj(r['occurrencePeriod'])?.['start']) ?? str(r['enteredDate']), zoneOf(o));
   const encounter = parseReference(r['context'], o.resolve);
-  const attributes = defined({ amount, category: 'other', visitId: encounter?.id, currency: str(obj(r['priceOverride'])?.['currency']) });
+  const attributes = defined({ amount, category: 'other', ...chargeEncounter(encounter), currency: str(obj(r['priceOverride'])?.['currency']) });
   const patient = patientKey(parseReference(r['subject'], o.resolve));
   return [{ id: `ChargeItem/${id}`, type: 'charge', occurredAt, orgRef: r['performingOrganization'] ?? r['requestingOrganization'], patient, attributes }];
 }

@@ -12,6 +12,7 @@ import ExcelJS from 'exceljs';
 import type { EventRegistry } from '../registry.ts';
 import { mapRow, type CellValue, type ColumnMapping } from './tabular-mapping.ts';
 import { batchTooLarge, DEFAULT_PARSE_LIMITS, recordError, type ByteSource, type ParseLimits, type ParsedRecord } from './stream-kit.ts';
+import { decodeText, type EncodingReport, type TextEncoding } from './text-encoding.ts';
 
 /** A parsed row: `row` is the sheet row number used in error paths. */
 export type TabularRecord = ParsedRecord & { readonly row: number };
@@ -61,9 +62,16 @@ async function* mapRows(
   }
 }
 
-async function* csvRows(source: ByteSource, limits: ParseLimits): AsyncGenerator<RawRow, void, undefined> {
+/** A CSV's encoding: declared by the uploader, else detected (text-encoding.ts); told to `onEncoding`. */
+export interface CsvEncodingOptions {
+  readonly declared?: TextEncoding;
+  readonly onEncoding?: (report: EncodingReport) => void;
+}
+
+async function* csvRows(source: ByteSource, limits: ParseLimits, encoding: CsvEncodingOptions): AsyncGenerator<RawRow, void, undefined> {
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: limits.maxRecordBytes });
-  pipeline(Readable.from(source), parser, () => undefined);
+  const text = decodeText(source, encoding.declared, (r) => encoding.onEncoding?.(r));
+  pipeline(Readable.from(text), parser, () => undefined);
   for await (const rec of parser as AsyncIterable<{ readonly record: string[]; readonly info: { readonly lines: number } }>) {
     yield { row: rec.info.lines, cells: rec.record };
   }
@@ -74,10 +82,11 @@ export async function* parseCsv(
   mapping: ColumnMapping,
   registry: EventRegistry,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  encoding: CsvEncodingOptions = {},
 ): AsyncGenerator<TabularRecord, void, undefined> {
   let last = 0;
   try {
-    for await (const rec of mapRows(csvRows(source, limits), mapping, registry, limits)) {
+    for await (const rec of mapRows(csvRows(source, limits, encoding), mapping, registry, limits)) {
       last = rec.row;
       yield rec;
     }
