@@ -16,7 +16,8 @@ import { batchTooLarge, DEFAULT_PARSE_LIMITS, recordError, type ByteSource, type
 /** A parsed row: `row` is the sheet row number used in error paths. */
 export type TabularRecord = ParsedRecord & { readonly row: number };
 
-interface RawRow {
+/** A sheet row as read: its number as the spreadsheet shows it and its cells. */
+export interface RawRow {
   readonly row: number;
   readonly cells: readonly CellValue[];
 }
@@ -61,7 +62,8 @@ async function* mapRows(
   }
 }
 
-async function* csvRows(source: ByteSource, limits: ParseLimits): AsyncGenerator<RawRow, void, undefined> {
+/** Raw CSV rows (for uploads that are not events, e.g. budget sheets). */
+export async function* csvRows(source: ByteSource, limits: ParseLimits = DEFAULT_PARSE_LIMITS): AsyncGenerator<RawRow, void, undefined> {
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: limits.maxRecordBytes });
   pipeline(Readable.from(source), parser, () => undefined);
   for await (const rec of parser as AsyncIterable<{ readonly record: string[]; readonly info: { readonly lines: number } }>) {
@@ -100,7 +102,8 @@ function cellOf(v: unknown): CellValue {
   return undefined;
 }
 
-async function* xlsxRows(source: ByteSource): AsyncGenerator<RawRow, void, undefined> {
+/** Raw rows of the first worksheet of an XLSX file. */
+export async function* xlsxRows(source: ByteSource): AsyncGenerator<RawRow, void, undefined> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(source), {
     worksheets: 'emit',
     sharedStrings: 'cache',
