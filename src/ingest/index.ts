@@ -63,5 +63,4 @@ export {
   type MappingResult,
 } from './adapters/tabular-mapping.ts';
 export { csvRows, parseCsv, parseXlsx, xlsxRows, type RawRow, type TabularRecord } from './adapters/tabular.ts';
-export type { CellValue } from './adapters/tabular-mapping.ts';
 export type { IngestCommitConsumer, StoredEvent } from './stored-event.ts';
