@@ -20,6 +20,8 @@ export const SHEET_LABELS: Readonly<Record<string, string>> = {
 export const MAX_AMOUNT = 1e13;
 
 export interface SheetLine {
+  /** The sheet row it came from. */
+  readonly row: number;
   readonly orgUnit: string;
   readonly item: string;
   readonly month: number;
@@ -112,7 +114,7 @@ export function readBudgetSheet(rows: Iterable<RawRow>, vocabulary: SheetVocabul
     MONTH_COLUMNS.forEach((name, i) => {
       const amount = parseAmount(cells[at(name)]);
       if (typeof amount === 'string') fail(name, 'BUDGET_SHEET_AMOUNT', amount);
-      else if (errors.length === 0) lines.push({ orgUnit: org, item, month: i + 1, amount });
+      else if (errors.length === 0) lines.push({ row, orgUnit: org, item, month: i + 1, amount });
     });
   }
   if (columns === null) errors.push({ row: headerRow || 1, column: '', header: '', code: 'BUDGET_SHEET_EMPTY', message: 'the sheet has no header row' });
