@@ -117,9 +117,10 @@ export async function lockOrCreateBudget(tx: Queryable, fiscalYear: number, orgU
   return row;
 }
 
-export async function setBudgetStatus(tx: Queryable, id: number, status: BudgetStatus, by: string | null, at: Date): Promise<void> {
-  const sets = status === 'submitted' ? ', submitted_by = $3, submitted_at = $4' : status === 'approved' ? ', approved_by = $3, approved_at = $4' : ', submitted_by = NULL, submitted_at = NULL';
-  await tx.query(`UPDATE budget SET status = $2, updated_at = $4${sets} WHERE id = $1`, status === 'draft' ? [id, status, null, at] : [id, status, by, at]);
+export async function setBudgetStatus(tx: Queryable, id: number, status: BudgetStatus, by: string, at: Date): Promise<void> {
+  // Submitting and approving record who and when; returning to draft clears the submission.
+  const sets = status === 'submitted' ? 'submitted_by = $3, submitted_at = $4' : status === 'approved' ? 'approved_by = $3, approved_at = $4' : 'submitted_by = NULL, submitted_at = NULL, approved_by = NULL, approved_at = NULL';
+  await tx.query(`UPDATE budget SET status = $2, updated_at = $4, ${sets} WHERE id = $1 AND $3::text IS NOT NULL`, [id, status, by, at]);
 }
 
 export async function setCarryRule(tx: Queryable, id: number, rule: CarryRule, at: Date): Promise<void> {
