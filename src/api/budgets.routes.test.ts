@@ -49,7 +49,7 @@ describe(`budget routes on ${testBackend}`, () => {
     expect(neg.json<{ error: { code: string; details: { field: string } } }>().error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: '/body/lines/0/month' } });
     const unknown = await analyst.request({ method: 'GET', url: '/api/budgets/execution?year=2026&org=GROUP&item=nope' });
     expect(unknown.json<{ error: { code: string; details: { field: string } } }>().error).toMatchObject({ code: 'BUDGET_ITEM_NOT_FOUND', details: { field: '/query/item' } });
-    expect((await analyst.request({ method: 'POST', url: '/api/budgets/2026/import', payload: 'a', headers: { 'content-type': 'text/plain' } })).statusCode).toBe(415);
+    expect((await analyst.request({ method: 'POST', url: '/api/budgets/import?year=2026', payload: 'a', headers: { 'content-type': 'text/plain' } })).statusCode).toBe(415);
   });
 
   it('lets a liaison keep only their unit\'s budget: edit, submit; the analyst approves; a second approval is a conflict', async () => {
@@ -64,7 +64,7 @@ describe(`budget routes on ${testBackend}`, () => {
   });
 
   it('offers the template and imports it back all or nothing, with every bad cell by row and column', async () => {
-    const template = await analyst.request({ method: 'GET', url: '/api/budgets/2026/template?format=xlsx' });
+    const template = await analyst.request({ method: 'GET', url: '/api/budgets/template?year=2026&format=xlsx' });
     expect(template.headers['content-type']).toBe(XLSX);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(template.rawPayload as unknown as ArrayBuffer);
@@ -80,7 +80,7 @@ describe(`budget routes on ${testBackend}`, () => {
       if (row.getCell(1).value === 'H1' && row.getCell(2).value === 'consumables') { row.getCell(4).value = 'abc'; row.getCell(14).value = -2; }
     });
     const bad = Buffer.from(await wb.xlsx.writeBuffer());
-    const refused = await analyst.request({ method: 'POST', url: '/api/budgets/2026/import', payload: bad, headers: { 'content-type': XLSX } });
+    const refused = await analyst.request({ method: 'POST', url: '/api/budgets/import?year=2026', payload: bad, headers: { 'content-type': XLSX } });
     expect(refused.statusCode).toBe(400);
     const err = refused.json<{ error: { code: string; details: { errors: { row: number; column: string }[] } } }>().error;
     expect(err.code).toBe('BUDGET_IMPORT_INVALID');
@@ -92,7 +92,7 @@ describe(`budget routes on ${testBackend}`, () => {
     const cleaned = new ExcelJS.Workbook();
     const target = cleaned.addWorksheet('budget');
     ws.eachRow((row) => { if (row.getCell(1).value !== '') target.addRow((row.values as unknown[]).slice(1)); });
-    const good = await analyst.request({ method: 'POST', url: '/api/budgets/2026/import?fileName=b.xlsx', payload: Buffer.from(await cleaned.xlsx.writeBuffer()), headers: { 'content-type': XLSX } });
+    const good = await analyst.request({ method: 'POST', url: '/api/budgets/import?year=2026&fileName=b.xlsx', payload: Buffer.from(await cleaned.xlsx.writeBuffer()), headers: { 'content-type': XLSX } });
     expect(good.statusCode).toBe(200);
     expect(good.json<{ orgUnits: number }>().orgUnits).toBe(4);
     expect((await analyst.request({ method: 'GET', url: '/api/budgets/2026/DEPT-B' })).json<{ lines: { item: string; amount: number }[] }>().lines.find((l) => l.item === 'utilities')?.amount).toBe(300);
@@ -125,6 +125,6 @@ describe(`budget routes on ${testBackend}`, () => {
     expect(pass.statusCode).toBe(200);
     expect(pass.json<{ lines: number; breaches: number }>().breaches).toBeGreaterThan(0);
     const doc = (await ta.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{ paths: Record<string, unknown> }>();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/budgets/execution', '/api/budgets/{year}/import', '/api/budgets/{year}/{org}/lines']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/budgets/execution', '/api/budgets/import', '/api/budgets/{year}/{org}/lines']));
   });
 });

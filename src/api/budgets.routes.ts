@@ -20,7 +20,7 @@ import { Body, Code, errorResponses, Nullable } from './schemas.ts';
  */
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const Year = Type.Integer({ minimum: 2000, maximum: 2100, description: 'Fiscal (calendar) year' });
-const ItemCode = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'Budget item code' });
+const ItemCode = Type.String({ pattern: '^[a-z][a-z0-9_.]{0,63}$', description: 'Budget item code (lower case, digits, _ and .)' });
 const Amount = Type.Number({ minimum: 0, maximum: 9_999_999_999_999, multipleOf: 0.01 });
 const YearOrg = Type.Object({ year: Year, org: Code }, { additionalProperties: false });
 const Format = Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]);
@@ -131,28 +131,27 @@ function registerBudgetRoutes(app: FastifyInstance, deps: BudgetsModuleDeps): vo
     return { ok: true as const };
   });
 
-  app.get('/api/budgets/:year/template', {
+  app.get('/api/budgets/template', {
     config: { access: { permission: 'budget.write' } },
-    schema: { tags: ['budgets'], summary: 'The budget template for the units you may budget for (current lines filled in)', params: Type.Object({ year: Year }, { additionalProperties: false }), querystring: Type.Object({ format: Format }, { additionalProperties: false }), response: errorResponses },
+    schema: { tags: ['budgets'], summary: 'The budget template for the units you may budget for (current lines filled in)', querystring: Type.Object({ year: Year, format: Format }, { additionalProperties: false }), response: errorResponses },
   }, async (request, reply) => {
-    const { format } = request.query as { format: 'csv' | 'xlsx' };
-    return sendFile(reply, await budgets.template(yearOf(request), format, scopeOf(request, 'budget.write')), format, `budget-template-${String(yearOf(request))}`);
+    const { year, format } = request.query as { year: number; format: 'csv' | 'xlsx' };
+    return sendFile(reply, await budgets.template(year, format, scopeOf(request, 'budget.write')), format, `budget-template-${String(year)}`);
   });
 
-  app.post('/api/budgets/:year/import', {
+  app.post('/api/budgets/import', {
     config: { access: { permission: 'budget.write' } },
     schema: {
       tags: ['budgets'], summary: 'Import the template (text/csv or XLSX body): budget lines into drafts, or actuals; all or nothing, every bad cell reported by row and column',
-      params: Type.Object({ year: Year }, { additionalProperties: false }),
-      querystring: Type.Object({ kind: Type.Optional(Type.Union([Type.Literal('budget'), Type.Literal('actual')])), fileName: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ year: Year, kind: Type.Optional(Type.Union([Type.Literal('budget'), Type.Literal('actual')])), fileName: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ importId: Type.Integer(), rows: Type.Integer(), lines: Type.Integer(), orgUnits: Type.Integer() }), ...errorResponses },
     },
   }, async (request) => {
     const type = request.headers['content-type'] ?? '';
     const format = type.startsWith(XLSX_MIME) ? 'xlsx' : type.startsWith('text/csv') ? 'csv' : null;
     if (format === null || !Buffer.isBuffer(request.body)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the sheet as text/csv or ${XLSX_MIME}.`);
-    const q = request.query as { kind?: 'budget' | 'actual'; fileName?: string };
-    return budgets.importSheet(actionContext(request, clock), { fiscalYear: yearOf(request), kind: q.kind ?? 'budget', format, fileName: q.fileName ?? null, body: [request.body], paths: scopeOf(request, 'budget.write') });
+    const q = request.query as { year: number; kind?: 'budget' | 'actual'; fileName?: string };
+    return budgets.importSheet(actionContext(request, clock), { fiscalYear: q.year, kind: q.kind ?? 'budget', format, fileName: q.fileName ?? null, body: [request.body], paths: scopeOf(request, 'budget.write') });
   });
 
   app.get('/api/budgets/:year/:org', {

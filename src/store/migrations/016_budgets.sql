@@ -3,7 +3,7 @@
 -- Budget items (科目): one tree of revenue and cost items; a parent's figures are the sums of its children.
 CREATE TABLE budget_item (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  code text NOT NULL UNIQUE CHECK (code ~ '^[a-z][a-z0-9_]{0,63}$'),
+  code text NOT NULL UNIQUE CHECK (code ~ '^[a-z][a-z0-9_.]{0,63}$'),
   name_zh text NOT NULL CHECK (length(name_zh) BETWEEN 1 AND 200),
   name_en text NOT NULL CHECK (length(name_en) BETWEEN 1 AND 200),
   kind text NOT NULL CHECK (kind IN ('revenue', 'cost')),
