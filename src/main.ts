@@ -6,11 +6,12 @@ import { createIngestModule } from './api/ingest.routes.ts';
 import { createLiveModules } from './api/live.routes.ts';
 import { createNotificationsModule } from './api/notifications.routes.ts';
 import { createProblemsModule } from './api/problems.routes.ts';
+import { createQualityCostsModule } from './api/quality-costs.routes.ts';
 import { createSourcesModule } from './api/sources.routes.ts';
 import { createWorkOrdersModule } from './api/workorders.routes.ts';
 import { createApp, type AppModule } from './app.ts';
 import { createAccountsService, createAuthService } from './auth/index.ts';
-import { createBudgetAlertRecorder, createBudgetsService, createBudgetWarningsJob, createBudgetWarningsService, createExecutionService } from './budgets/index.ts';
+import { createBudgetAlertRecorder, createBudgetRequestsService, createBudgetsService, createBudgetWarningsJob, createBudgetWarningsService, createExecutionService } from './budgets/index.ts';
 import type { Config } from './config/index.ts';
 import { createAnomalyMarksService } from './indicators/anomaly-marks-service.ts';
 import { createIndicatorServices } from './indicators/indicators-service.ts';
@@ -21,6 +22,7 @@ import { createQualityService } from './ingest/quality-service.ts';
 import { createSourcesService } from './ingest/sources-service.ts';
 import { createChannelSenders, createNotificationDispatchJob, createNotifyService } from './notify/index.ts';
 import { createOrgsService } from './orgs/index.ts';
+import { createQualityCostsService } from './quality-costs/index.ts';
 import { createRuleRuntime } from './rules/runtime.ts';
 import type { ScheduledJob } from './scheduler/index.ts';
 import { systemClock, type Clock } from './shared/index.ts';
@@ -89,7 +91,11 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createWorkOrdersModule({ clock, orgs: services.orgs, workorders, config: workorderConfig, problems, notify }),
     createProblemsModule({ clock, problems }),
     createNotificationsModule({ clock, notify }),
-    createBudgetsModule({ budgets, execution: budgetExecution, warnings: budgetWarnings, orgs: services.orgs, clock }),
+    createBudgetsModule({ budgets, execution: budgetExecution, warnings: budgetWarnings, requests: createBudgetRequestsService({ db }), orgs: services.orgs, clock }),
+    createQualityCostsModule({
+      qualityCosts: createQualityCostsService({ db, timeZone, orgsInScope: (paths) => budgets.orgsInScope(paths) }), clock,
+      orgCodes: async (ids) => new Map((await services.orgs.listByIds([...new Set(ids)])).map((o) => [o.id, o.code])),
+    }),
     ...createLiveModules({
       db, clock, orgs: services.orgs, alerts: rules.alerts, workorders, sources, quality,
       indicators: { list: () => indicators.definitions.list(), series: (...args) => indicators.queries.series(...args) },

@@ -118,6 +118,35 @@ describe(`budget routes on ${testBackend}`, () => {
     expect(sources.json<{ items: unknown[] }>().items).toEqual([expect.objectContaining({ kind: 'manual', amount: 1500.5, note: 'invoice 7' })]);
   });
 
+  it('takes the adjustment and out-of-budget requests through their approvals, each unit seeing only its own', async () => {
+    const liaisonB = await ta.signIn('liaison.b');
+    const exec = await ta.signIn('exec');
+    const adj = await liaisonA.request({ method: 'POST', url: '/api/budgets/2026/DEPT-A/adjustment', payload: { reason: 'new cath lab', lines: [{ item: 'consumables', month: 12, amount: 1500 }] } });
+    expect(adj.statusCode).toBe(201);
+    const id = adj.json<{ id: number }>().id;
+    expect(adj.json()).toMatchObject({ orgUnit: 'DEPT-A', status: 'pending', lines: [{ item: 'consumables', month: 12, original: 1000, adjusted: 1500 }] });
+    expect((await liaisonA.request({ method: 'POST', url: '/api/budgets/2026/DEPT-A/adjustment', payload: { reason: 'again', lines: [{ item: 'consumables', month: 11, amount: 1 }] } })).statusCode).toBe(409);
+    expect((await liaisonB.request({ method: 'POST', url: `/api/budgets/adjustments/${String(id)}/decision`, payload: { decision: 'approve' } })).statusCode).toBe(404);
+    expect((await liaisonA.request({ method: 'POST', url: `/api/budgets/adjustments/${String(id)}/decision`, payload: { decision: 'approve' } })).statusCode).toBe(403);
+    expect((await analyst.request({ method: 'POST', url: `/api/budgets/adjustments/${String(id)}/decision`, payload: { decision: 'approve', note: 'ok' } })).json()).toMatchObject({ status: 'approved', decidedBy: 'analyst' });
+    const big = await liaisonA.request({ method: 'POST', url: '/api/budgets/2026/DEPT-A/exceptions', payload: { month: 12, item: 'utilities', amount: 50_000, reason: 'chiller repair' } });
+    expect(big.json()).toMatchObject({ level: 'finance', status: 'pending', item: 'utilities' });
+    const small = await liaisonA.request({ method: 'POST', url: '/api/budgets/2026/DEPT-A/exceptions', payload: { month: 12, item: 'utilities', amount: 800, reason: 'fuse' } });
+    const bigId = big.json<{ id: number }>().id;
+    const smallId = small.json<{ id: number }>().id;
+    expect((await liaisonB.request({ method: 'POST', url: `/api/budgets/exceptions/${String(bigId)}/decision`, payload: { decision: 'approve' } })).statusCode).toBe(404);
+    const own = await liaisonA.request({ method: 'POST', url: `/api/budgets/exceptions/${String(smallId)}/decision`, payload: { decision: 'approve' } });
+    expect(own.json<{ error: { code: string } }>().error.code).toBe('BUDGET_APPROVER_IS_SUBMITTER');
+    const low = await liaisonA.request({ method: 'POST', url: `/api/budgets/exceptions/${String(bigId)}/decision`, payload: { decision: 'approve' } });
+    expect(low.statusCode).toBe(403);
+    expect(low.json<{ error: { code: string } }>().error.code).toBe('BUDGET_APPROVER_LEVEL');
+    expect((await exec.request({ method: 'POST', url: `/api/budgets/exceptions/${String(bigId)}/decision`, payload: { decision: 'approve' } })).json()).toMatchObject({ status: 'approved', decidedBy: 'exec' });
+    const seenByB = (await liaisonB.request({ method: 'GET', url: '/api/budgets/requests?year=2026' })).json<{ adjustments: unknown[]; exceptions: unknown[] }>();
+    expect(seenByB).toEqual({ adjustments: [], exceptions: [] });
+    const seenByA = (await liaisonA.request({ method: 'GET', url: '/api/budgets/requests?year=2026' })).json<{ adjustments: unknown[]; exceptions: unknown[] }>();
+    expect([seenByA.adjustments.length, seenByA.exceptions.length]).toEqual([1, 2]);
+  });
+
   it('runs a warnings pass on demand (budget.manage on the root) and documents the routes', async () => {
     expect((await liaisonA.request({ method: 'POST', url: '/api/budgets/warnings/evaluate' })).statusCode).toBe(404);
     expect((await ta.signIn('exec').then((c) => c.request({ method: 'POST', url: '/api/budgets/warnings/evaluate' }))).statusCode).toBe(404);

@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppModule } from '../app.ts';
 import {
-  carryRules, executionGrains, type BudgetItem, type BudgetsService, type BudgetView, type BudgetWarningsService, type ExecutionGrain, type ExecutionService, type OrgRef,
+  carryRules, executionGrains, executionTable, type BudgetItem, type BudgetRequestsService, type BudgetsService, type BudgetView, type BudgetWarningsService, type ExecutionGrain,
+  type ExecutionService, type ExportLanguage, type OrgRef,
 } from '../budgets/index.ts';
-import { executionTable, type ExportLanguage } from '../budgets/execution-export.ts';
+import { budgetRequestResolvers, registerBudgetRequestRoutes } from './budget-requests.routes.ts';
 import { toCsv, toXlsx } from '../indicators/index.ts';
 import type { OrgUnit, OrgsService } from '../orgs/index.ts';
 import { AppError, type Clock } from '../shared/index.ts';
@@ -69,13 +70,24 @@ export interface BudgetsModuleDeps {
   readonly budgets: BudgetsService;
   readonly execution: ExecutionService;
   readonly warnings: Pick<BudgetWarningsService, 'evaluate'>;
-  readonly orgs: Pick<OrgsService, 'listSubtree'>;
+  readonly requests: BudgetRequestsService;
+  readonly orgs: Pick<OrgsService, 'listSubtree' | 'listByIds'>;
   readonly clock: Clock;
 }
 
 export function createBudgetsModule(deps: BudgetsModuleDeps): AppModule {
   // Its own plugin scope: the sheet content types are parsed (as bytes) only under /api/budgets.
-  return { name: 'budgets', register: async (app) => { await app.register((scope, _opts, done) => { registerBudgetRoutes(scope, deps); done(); }); } };
+  return {
+    name: 'budgets',
+    resolvers: budgetRequestResolvers(deps.requests),
+    register: async (app) => {
+      await app.register((scope, _opts, done) => {
+        registerBudgetRoutes(scope, deps);
+        registerBudgetRequestRoutes(scope, { requests: deps.requests, orgs: deps.orgs, clock: deps.clock, itemCodes: async () => new Map((await deps.budgets.items()).map((i) => [i.id, i.code])) });
+        done();
+      });
+    },
+  };
 }
 
 function orgRef(o: OrgUnit): OrgRef {

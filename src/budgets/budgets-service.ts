@@ -101,6 +101,8 @@ export function createBudgetsService(deps: { db: Db }) {
     items,
     view,
     mappings: () => repo.listMappings(db),
+    /** Active org units in the subtrees (null = all), in tree order. */
+    orgsInScope: (paths: readonly string[] | null) => repo.listOrgsInScope(db, paths),
 
     async createItem(ctx: ActionContext, input: { code: string; nameZh: string; nameEn: string; kind: 'revenue' | 'cost'; parent?: string; sortOrder?: number }, rootOrgId: number): Promise<BudgetItem> {
       const all = await items();

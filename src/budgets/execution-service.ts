@@ -37,13 +37,16 @@ export function createExecutionService(deps: { db: Db; timeZone?: () => Promise<
   const zone = async () => (deps.timeZone ? deps.timeZone() : DEFAULT_TIME_ZONE);
 
   /** Every approved line of the year in the subtrees, and every actual there, as twelve-month figures. */
-  async function yearFigures(fiscalYear: number, paths: readonly string[] | null, now: Date): Promise<YearFigures> {
+  async function yearFigures(fiscalYear: number, paths: readonly string[] | null, now: Date, options: { budgetedOnly?: boolean } = {}): Promise<YearFigures> {
     const tz = await zone();
-    const [budgets, lines, ledger, events, orgs, itemRows] = await Promise.all([
-      repo.listBudgets(db, fiscalYear, paths), repo.listLines(db, fiscalYear, paths, true), repo.sumLedgerActuals(db, fiscalYear, paths),
+    const budgets = await repo.listBudgets(db, fiscalYear, paths);
+    const closedMonths = closedMonthsAt(fiscalYear, now, tz);
+    // The warnings judge budgeted lines only: without an approved budget the actuals need not be summed.
+    if (options.budgetedOnly === true && !budgets.some((b) => b.status === 'approved')) return { lines: [], orgs: [], items: [], closedMonths };
+    const [lines, ledger, events, orgs, itemRows] = await Promise.all([
+      repo.listLines(db, fiscalYear, paths, true), repo.sumLedgerActuals(db, fiscalYear, paths),
       repo.sumEventActuals(db, monthStart(fiscalYear, 1, tz), monthStart(fiscalYear, 13, tz), tz, paths), repo.listOrgsInScope(db, paths), repo.listItems(db),
     ]);
-    const closedMonths = closedMonthsAt(fiscalYear, now, tz);
     const rule = new Map(budgets.filter((b) => b.status === 'approved').map((b) => [b.orgUnitId, b.carryRule]));
     const acc = new Map<string, { orgUnitId: number; itemId: number; budget: number[]; actual: number[]; original: number[]; adjusted: boolean }>();
     const at = (orgUnitId: number, itemId: number) => {

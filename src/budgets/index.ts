@@ -18,4 +18,7 @@ export { createExecutionService, closedMonthsAt, monthStart, type ExecutionServi
 export { createBudgetAlertRecorder, type BudgetAlertRecorder, type BudgetLineJudgement } from './budget-alerts.ts';
 export { createBudgetWarningsService, createBudgetWarningsJob, type BudgetWarningsService, type WarningsPass } from './warnings-service.ts';
 export { budgetWarningRules, WARNING_RULE_CODES } from './warning-rules.ts';
+export { createBudgetRequestsService, type BudgetRequestsService, type AdjustmentView, type Decision } from './requests-service.ts';
+export { checkLevels, levelFor, mayApprove, DEFAULT_APPROVAL_LEVELS, type ApprovalLevel, type ApproverRole } from './approval.ts';
+export { executionTable, type ExportLanguage } from './execution-export.ts';
 export type { OrgRef, BudgetStatus } from './budgets-repo.ts';

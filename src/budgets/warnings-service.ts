@@ -29,7 +29,7 @@ export function createBudgetWarningsService(deps: {
   timeZone?: () => Promise<string>;
 }) {
   async function judgeYear(fiscalYear: number, now: Date, bounds: Parameters<typeof evaluateBudgetLine>[3], tz: string): Promise<{ lines: number; judgements: BudgetLineJudgement[] }> {
-    const y = await deps.execution.yearFigures(fiscalYear, null, now);
+    const y = await deps.execution.yearFigures(fiscalYear, null, now, { budgetedOnly: true });
     const orgs = new Map<number, OrgRef>(y.orgs.map((o) => [o.id, o]));
     const items = new Map(y.items.map((i) => [i.id, i]));
     const judgements: BudgetLineJudgement[] = [];
