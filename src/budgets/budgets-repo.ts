@@ -1,21 +1,16 @@
 import type { Queryable } from '../store/index.ts';
 import type { CarryRule } from './carry-forward.ts';
+import type { BudgetItem } from './items.ts';
 
 /**
  * SQL of the budget ledger: the item tree and its event mapping, budgets with their lines,
  * imports, hand-entered and imported actuals (actuals from `expense` and `charge` events are
- * summed from the event table through the mapping), adjustments, approval levels and
- * out-of-budget requests. Amounts are numeric(16, 2) in the database and numbers here.
+ * summed from the event table through the mapping); adjustments and out-of-budget requests are
+ * in requests-repo.ts. Amounts are numeric(16, 2) in the database and numbers here.
  */
-export interface ItemRow {
-  readonly id: number;
-  readonly code: string;
-  readonly nameZh: string;
-  readonly nameEn: string;
-  readonly kind: 'revenue' | 'cost';
-  readonly parentId: number | null;
-  readonly sortOrder: number;
-}
+
+/** A budget item as stored (items.ts holds the type). */
+export type ItemRow = BudgetItem;
 
 export interface MappingRow {
   readonly eventType: 'expense' | 'charge';
