@@ -5,7 +5,7 @@ import { DEFAULT_TIME_ZONE } from '../shared/index.ts';
 import type { BudgetAlertRecorder, BudgetLineJudgement } from './budget-alerts.ts';
 import type { OrgRef } from './budgets-repo.ts';
 import { monthStart, type ExecutionService } from './execution-service.ts';
-import { evaluateBudgetLine } from './warnings.ts';
+import { evaluateBudgetLine, type WarningBounds } from './warnings.ts';
 
 /**
  * Judges every approved budget line of the current fiscal year (and, in January, of the year
@@ -28,7 +28,7 @@ export function createBudgetWarningsService(deps: {
   root: () => Promise<{ code: string } | null>;
   timeZone?: () => Promise<string>;
 }) {
-  async function judgeYear(fiscalYear: number, now: Date, bounds: Parameters<typeof evaluateBudgetLine>[3], tz: string): Promise<{ lines: number; judgements: BudgetLineJudgement[] }> {
+  async function judgeYear(fiscalYear: number, now: Date, bounds: () => Promise<WarningBounds>, tz: string): Promise<{ lines: number; judgements: BudgetLineJudgement[] }> {
     const y = await deps.execution.yearFigures(fiscalYear, null, now, { budgetedOnly: true });
     const orgs = new Map<number, OrgRef>(y.orgs.map((o) => [o.id, o]));
     const items = new Map(y.items.map((i) => [i.id, i]));
@@ -39,7 +39,7 @@ export function createBudgetWarningsService(deps: {
       const item = items.get(line.itemId);
       if (!org || !item || line.budget.every((b) => b === 0)) continue;
       lines++;
-      for (const o of evaluateBudgetLine(line.budget, line.actual, y.closedMonths, bounds)) {
+      for (const o of evaluateBudgetLine(line.budget, line.actual, y.closedMonths, await bounds())) {
         judgements.push({
           kind: o.kind, org, item, periodKey: `${String(fiscalYear)}-${String(o.month).padStart(2, '0')}`, periodStart: monthStart(fiscalYear, o.month, tz),
           breach: o.breach, value: o.value, bound: o.bound, budget: o.budget, actual: o.actual,
@@ -53,7 +53,9 @@ export function createBudgetWarningsService(deps: {
     const root = await deps.root();
     if (!root) return { lines: 0, judged: 0, breaches: 0, transitions: 0 };
     const tz = deps.timeZone ? await deps.timeZone() : DEFAULT_TIME_ZONE;
-    const bounds = await deps.recorder.bounds({ actor: SYSTEM, now }, root.code);
+    // The warning rules (and their bounds) are read once a pass, and only when there is a line to judge.
+    let read: WarningBounds | null = null;
+    const bounds = async () => (read ??= await deps.recorder.bounds({ actor: SYSTEM, now }, root.code));
     const local = DateTime.fromJSDate(now, { zone: tz });
     const years = local.month === 1 ? [local.year - 1, local.year] : [local.year];
     let lines = 0;
