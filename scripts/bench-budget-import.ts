@@ -27,7 +27,8 @@ async function workbook(bad: boolean): Promise<Buffer> {
     for (let i = 0; i < ITEMS; i++) {
       row++;
       const months: (number | string)[] = MONTH_COLUMNS.map((_, m) => 1000 + u * 10 + i + m * 0.5);
-      // Every 50th row: a text amount in March and a negative one in November (2 bad cells × 40 rows = 80), and every 50th row shifted by 25 names an unknown unit (40 more).
+      // Every 50th row: a text amount in March and a negative one in November (2 × 40 = 80 bad cells); every 50th row shifted by 25 names an unknown
+      // unit (40 more), and as those rows repeat an item, 36 of them are also duplicates of an earlier NOPE row: 156 in all.
       if (bad && row % 50 === 0) { months[2] = 'n/a'; months[10] = -1; }
       const unit = bad && row % 50 === 25 ? 'NOPE' : `D${String(u).padStart(2, '0')}`;
       ws.addRow([unit, `item_${String(i).padStart(2, '0')}`, ...months]);
