@@ -1,15 +1,18 @@
 import pino from 'pino';
 import { listAnomalyTransitions } from './alerts/anomaly-marks-repo.ts';
+import { createBudgetsModule } from './api/budgets.routes.ts';
 import { createIndicatorsModule } from './api/indicators.routes.ts';
 import { createIngestModule } from './api/ingest.routes.ts';
 import { createLiveModules } from './api/live.routes.ts';
 import { createNotificationsModule } from './api/notifications.routes.ts';
 import { createProblemsModule } from './api/problems.routes.ts';
 import { createSettingsModule } from './api/settings.routes.ts';
+import { createQualityCostsModule } from './api/quality-costs.routes.ts';
 import { createSourcesModule } from './api/sources.routes.ts';
 import { createWorkOrdersModule } from './api/workorders.routes.ts';
 import { createApp, type AppModule } from './app.ts';
 import { createAccountsService, createAuthService } from './auth/index.ts';
+import { createBudgetAlertRecorder, createBudgetRequestsService, createBudgetsService, createBudgetWarningsJob, createBudgetWarningsService, createExecutionService } from './budgets/index.ts';
 import type { Config } from './config/index.ts';
 import { createAnomalyMarksService } from './indicators/anomaly-marks-service.ts';
 import { createIndicatorServices } from './indicators/indicators-service.ts';
@@ -20,6 +23,7 @@ import { createQualityService } from './ingest/quality-service.ts';
 import { createSourcesService } from './ingest/sources-service.ts';
 import { createChannelSenders, createNotificationDispatchJob, createNotifyService } from './notify/index.ts';
 import { createOrgsService } from './orgs/index.ts';
+import { createQualityCostsService } from './quality-costs/index.ts';
 import { createRuleRuntime } from './rules/runtime.ts';
 import type { ScheduledJob } from './scheduler/index.ts';
 import { systemClock, type Clock } from './shared/index.ts';
@@ -57,9 +61,10 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
   const workorderConfig = createWorkOrderConfigService({ db, orgs: services.orgs });
   const problems = createProblemsService({ db });
   const notify = createNotifyService({ db });
+  const alertConsumers = [createWorkOrderAlertConsumer()];
   const rules = createRuleRuntime({
     db, clock, series: indicators.queries, catalog: indicators.catalog,
-    readSourceQuality: (id, from, to) => quality.readSourceQuality(id, from, to), alertConsumers: [createWorkOrderAlertConsumer()], log: logger,
+    readSourceQuality: (id, from, to) => quality.readSourceQuality(id, from, to), alertConsumers, log: logger,
     // Without the engine role, commits wait in the durable queue for an engine process (rules/engine-poller.ts).
     evaluateAfterCommit: config.roles.includes('engine'),
   });
@@ -68,6 +73,14 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     consumers: [indicators.rollupConsumer, rules.ingestConsumer], limits: { maxBodyBytes: config.bodyLimitBytes },
     // A process that evaluates rules leaves the event loop to its engine between group commits; one that only ingests overlaps two.
     maxConcurrentCommits: config.roles.includes('engine') ? 1 : 2,
+  });
+  const timeZone = () => sources.timeZone();
+  const budgets = createBudgetsService({ db });
+  const budgetExecution = createExecutionService({ db, timeZone });
+  const budgetWarnings = createBudgetWarningsService({
+    execution: budgetExecution, timeZone, root: async () => (await services.orgs.listRoots())[0] ?? null,
+    // Budget warnings are alerts like any other: their work orders go to the budget owner (the unit's liaison).
+    recorder: createBudgetAlertRecorder({ db, rules: rules.rules, consumers: alertConsumers, timeZone }),
   });
   const modules: AppModule[] = [
     createSourcesModule({ db, sources, ingest, quality, clock }),
@@ -80,6 +93,11 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createWorkOrdersModule({ clock, orgs: services.orgs, workorders, config: workorderConfig, problems, notify }),
     createProblemsModule({ clock, problems }),
     createNotificationsModule({ clock, notify }),
+    createBudgetsModule({ budgets, execution: budgetExecution, warnings: budgetWarnings, requests: createBudgetRequestsService({ db }), orgs: services.orgs, clock }),
+    createQualityCostsModule({
+      qualityCosts: createQualityCostsService({ db, timeZone, orgsInScope: (paths) => budgets.orgsInScope(paths) }), clock,
+      orgCodes: async (ids) => new Map((await services.orgs.listByIds([...new Set(ids)])).map((o) => [o.id, o.code])),
+    }),
     ...createLiveModules({
       db, clock, orgs: services.orgs, alerts: rules.alerts, workorders, sources, quality,
       indicators: { list: () => indicators.definitions.list(), series: (...args) => indicators.queries.series(...args) },
@@ -89,11 +107,12 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     ...rules.jobs,
     createEscalationJob({ db }),
     createRecoveryJob({ db }),
+    createBudgetWarningsJob(budgetWarnings),
     // Work-order milestones as events of the internal source yunjian-workorders (registered on its first run).
     createWorkOrderFactsJob({ db, sources, ingest, orgs: services.orgs, log: logger }),
     createNotificationDispatchJob({ db, senders: createChannelSenders({ smtpUrl: config.smtpUrl, mailFrom: config.smtpFrom }) }),
   ];
-  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, modules, jobs };
+  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, modules, jobs };
 }
 
 export type Runtime = ReturnType<typeof buildRuntime>;

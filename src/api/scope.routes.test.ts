@@ -58,6 +58,8 @@ describe(`scope enforcement over every route on ${testBackend}`, () => {
     return route.url
       .replace(':code', route.url.startsWith('/api/orgs') ? 'DEPT-B' : 'no_such_code')
       .replace(':grantId', String(bIds.grantId))
+      .replace(':year', '2026')
+      .replace(':org', 'DEPT-B')
       .replace(/:id\b/, idFor(route.url))
       .replace(/:(\w+)/g, '999999')
       .replace('*', '') + (search === '' ? '' : `?${search}`);
@@ -93,6 +95,9 @@ describe(`scope enforcement over every route on ${testBackend}`, () => {
       } else if (res.statusCode === 400 && route.bodySchema !== undefined) {
         // A probe body a route's own validation refuses changes nothing either (checked below).
         expect(res.json<{ error: { code: string } }>().error.code, where).toMatch(/VALIDATION|INVALID/);
+      } else if (res.statusCode === 415 && route.bodySchema === undefined && route.method === 'POST') {
+        // A file upload (no JSON body) sent without its file changes nothing either.
+        expect(res.json<{ error: { code: string } }>().error.code, where).toBe('UNSUPPORTED_MEDIA_TYPE');
       } else {
         expect([403, 404], where).toContain(res.statusCode);
         for (const marker of bMarkers.slice(1)) expect(res.body, where).not.toContain(marker);

@@ -20,6 +20,7 @@ export const permissions = [
   'rule.read', 'rule.manage',
   'alert.read', 'alert.act',
   'workorder.read', 'workorder.act', 'workorder.manage',
+  'budget.read', 'budget.write', 'budget.approve', 'budget.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -27,9 +28,11 @@ const readAll: readonly Permission[] = ['org.read', 'source.read', 'indicator.re
 
 export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
   admin: permissions,
-  analyst: [...readAll, 'indicator.manage', 'rule.manage', 'alert.act', 'workorder.act', 'workorder.manage'],
-  liaison: ['org.read', 'indicator.read', 'alert.read', 'workorder.read', 'workorder.act'],
-  executive: [...readAll],
+  // Budgets (DOMAIN §8): a department enters its own budget and requests; finance (analyst) approves and
+  // keeps the item tree; the executive approves (large out-of-budget spending) — approval levels say who.
+  analyst: [...readAll, 'indicator.manage', 'rule.manage', 'alert.act', 'workorder.act', 'workorder.manage', 'budget.read', 'budget.write', 'budget.approve', 'budget.manage'],
+  liaison: ['org.read', 'indicator.read', 'alert.read', 'workorder.read', 'workorder.act', 'budget.read', 'budget.write'],
+  executive: [...readAll, 'budget.read', 'budget.approve'],
   source: ['ingest.write'],
 };
 

@@ -1,17 +1,18 @@
 import type { ActionContext } from '../audit/index.ts';
-import type { IndicatorDefinitionInput } from '../indicators/definition-schema.ts';
 import type { Source } from '../ingest/source-repo.ts';
 import type { Runtime, Services } from '../main.ts';
-import { simulatedBudgets, simulatedGroup, simulatedSources, type IncidentSpec } from '../simulator/index.ts';
+import { simulatedSources, type IncidentSpec } from '../simulator/index.ts';
 import { readSetting, writeSetting, type Db } from '../store/index.ts';
-import { demoSchedule, localDayStart, localIso, localMonthStart } from './demo-schedule.ts';
-import { demoRoutes, demoSeed } from './demo-seed.ts';
+import { demoSchedule, localDayStart, localIso } from './demo-schedule.ts';
+import { approveDemoBudgets, prepareDemoBudgets } from './demo-budgets.ts';
+import { demoRoutes } from './demo-seed.ts';
 
 /**
  * The demo installation beyond its org tree and accounts, made once on the first start (before
- * the scheduler runs): the sources, the incident plan, the budget indicator and budget lines, the
+ * the scheduler runs): the sources, the incident plan, the budget ledger (demo-budgets.ts), the
  * delivery commitment's daily target, routing to the demo liaisons, and the rule settings a group
- * of this size needs. Monthly rules wait for the backfill (see `enableDeferredRules`).
+ * of this size needs. Monthly rules and the budgets' approval wait for the backfill (see
+ * `enableDeferredRules`).
  */
 const DAY_MS = 86_400_000;
 const PLAN_KEY = 'demo_plan';
@@ -30,20 +31,6 @@ interface Deps {
   readonly services: Services;
   readonly ctx: ActionContext;
 }
-
-/** Spending of a unit in a month; its targets are the unit's budget lines (DOMAIN §8). */
-export const BUDGET_ACTUAL: IndicatorDefinitionInput = {
-  code: 'budget_actual',
-  version: 1,
-  nameZh: '预算执行额',
-  nameEn: 'Budget actual (spending)',
-  unit: 'CNY',
-  direction: 'neutral',
-  category: 'money',
-  description: 'Posted expenses of the unit and its sub-units; the budget lines are entered as its monthly targets.',
-  formula: 'Σ expense.amount',
-  measure: { kind: 'sum', eventTypes: ['expense'], of: { attribute: 'amount' } },
-};
 
 /** The delivery service's first-level commitment (§7): 95 % of orders delivered by the promised time. */
 const DELIVERY_TARGET = { indicator: 'delivery_on_time_rate', orgUnit: 'H1-ONL-DLV', value: 95 } as const;
@@ -69,7 +56,7 @@ const TUNING: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
  * The anomaly rule: its detector would judge the first days of the history with nothing learned
  * yet; switched on afterwards, it learns from the history before it judges the last closed day.
  */
-export const DEFERRED_RULES = ['drug_share_mom_rise', 'budget_month_deviation', 'budget_3m_avg_deviation', 'budget_half_year_cumulative', 'outpatient_visits_anomaly'] as const;
+export const DEFERRED_RULES = ['drug_share_mom_rise', 'outpatient_visits_anomaly'] as const;
 
 export async function readDemoPlan(db: Db): Promise<DemoPlan | null> {
   return readSetting<DemoPlan>(db, PLAN_KEY);
@@ -91,41 +78,12 @@ export async function ensureDemoSources(deps: Deps): Promise<Map<string, Source>
   return existing;
 }
 
-/**
- * The monthly budget of each org unit: its own lines plus those of its sub-units (a parent's budget
- * covers its children). A unit with no lines below it gets 0 where its parent has a budget, so it
- * does not inherit the parent's (targets are inherited down the tree) and is not judged against it.
- */
-export function subtreeBudgets(scale: number): Map<string, number> {
-  const group = simulatedGroup(demoSeed);
-  const parent = new Map(group.nodes.map((n) => [n.code, n.parentCode]));
-  const totals = new Map<string, number>();
-  for (const line of simulatedBudgets(group, scale)) {
-    for (let unit: string | null | undefined = line.orgUnit; unit; unit = parent.get(unit)) totals.set(unit, (totals.get(unit) ?? 0) + line.monthlyAmount);
-  }
-  for (const node of group.nodes) {
-    if (!totals.has(node.code) && node.parentCode !== null && (totals.get(node.parentCode) ?? 0) > 0) totals.set(node.code, 0);
-  }
-  return totals;
-}
-
-/** Budget lines (as targets of budget_actual) for every month wholly inside the feed, and the delivery target per day. */
+/** The delivery target per day. */
 async function enterTargets(deps: Deps, plan: DemoPlan, horizonDays: number): Promise<void> {
   const targets = deps.runtime.indicators.targets;
   const from = Date.parse(plan.from);
   const until = Date.parse(plan.now) + horizonDays * DAY_MS;
-  const budgets = subtreeBudgets(plan.scale);
-  const orgs = new Map<string, Awaited<ReturnType<Services['orgs']['require']>>>();
-  const org = async (code: string) => {
-    const known = orgs.get(code) ?? (await deps.services.orgs.require(code));
-    orgs.set(code, known);
-    return known;
-  };
-  for (let month = localMonthStart(from, from === localMonthStart(from) ? 0 : 1); month < until; month = localMonthStart(month, 1)) {
-    const key = localIso(month).slice(0, 7);
-    for (const [code, amount] of budgets) await targets.setTarget(deps.ctx, BUDGET_ACTUAL.code, { org: await org(code), periodKey: key, value: Math.round(amount) });
-  }
-  const delivery = await org(DELIVERY_TARGET.orgUnit);
+  const delivery = await deps.services.orgs.require(DELIVERY_TARGET.orgUnit);
   for (let day = from; day < until; day += DAY_MS) {
     await targets.setTarget(deps.ctx, DELIVERY_TARGET.indicator, { org: delivery, periodKey: localIso(day).slice(0, 10), value: DELIVERY_TARGET.value });
   }
@@ -171,9 +129,7 @@ export async function prepareDemo(deps: Deps, options: { days: number; scale: nu
   const plan: DemoPlan = { from: from.toISOString(), now: now.toISOString(), scale: options.scale, schedule: demoSchedule(from, now) };
   await deps.db.transaction((tx) => writeSetting(tx, PLAN_KEY, plan, now));
   await ensureDemoSources(deps);
-  if (!(await deps.runtime.indicators.definitions.view(BUDGET_ACTUAL.code))) {
-    await deps.runtime.indicators.definitions.create(deps.ctx, { ...BUDGET_ACTUAL });
-  }
+  await prepareDemoBudgets({ ...deps, budgets: deps.runtime.budgets }, { from: from.getTime(), now: now.getTime(), scale: options.scale });
   await enterTargets(deps, plan, options.horizonDays ?? 365);
   await routeToLiaisons(deps);
   await tuneRules(deps);
@@ -189,5 +145,7 @@ export async function enableDeferredRules(deps: Deps): Promise<readonly string[]
     if (rule && !rule.enabled) await rules.setEnabled(deps.ctx, code, true);
   }
   if (pending.length > 0) await deps.db.transaction((tx) => writeSetting(tx, DEFERRED_KEY, [], deps.ctx.now));
+  // The year's budgets count from now on: the months backfilled are complete.
+  await approveDemoBudgets({ ...deps, budgets: deps.runtime.budgets });
   return pending;
 }

@@ -51,3 +51,5 @@ export {
 export { compareToTarget, resolveTarget, type ResolvedTarget, type Target, type TargetComparison, type TargetStatus } from './targets.ts';
 export { LIBRARY, libraryDefinitions, libraryMarkdown, withLibraryList } from './library/index.ts';
 export type { SeriesPoint, SeriesReader, SeriesRequest } from './series-reader.ts';
+export { toCsv, type Cell, type ExportColumn, type ExportTable } from './export.ts';
+export { toXlsx } from './export-xlsx.ts';

@@ -62,5 +62,5 @@ export {
   type ColumnMapping,
   type MappingResult,
 } from './adapters/tabular-mapping.ts';
-export { parseCsv, parseXlsx, type TabularRecord } from './adapters/tabular.ts';
+export { csvRows, parseCsv, parseXlsx, xlsxRows, type RawRow, type TabularRecord } from './adapters/tabular.ts';
 export type { IngestCommitConsumer, StoredEvent } from './stored-event.ts';

@@ -31,7 +31,7 @@ describe('rules service', () => {
     await expect(rules.update(systemCtx(now), 'missing_rule', json)).rejects.toMatchObject({ code: 'RULE_NOT_FOUND' });
   });
 
-  it('installs the compliance and default packs at the root, the budget rules disabled, and a second install changes nothing', async () => {
+  it('installs the compliance and default packs at the root, every rule enabled, and a second install changes nothing', async () => {
     const first = await rules.installRulePacks(systemCtx(now), 'GROUP');
     expect(first.installed).toContain('cp_online_rx_unreviewed_30m');
     expect(first.installed).toContain('wait_time_high');
@@ -42,7 +42,7 @@ describe('rules service', () => {
     const stored = await rules.list(null);
     const installed = stored.filter((r) => first.installed.includes(r.code));
     expect(installed.every((r) => r.version === 1)).toBe(true);
-    expect(installed.filter((r) => !r.enabled).map((r) => r.code).sort()).toEqual(['budget_3m_avg_deviation', 'budget_half_year_cumulative', 'budget_month_deviation']);
+    expect(installed.filter((r) => !r.enabled).map((r) => r.code)).toEqual([]);
   });
 
   it('changes the rule generation when a rule is enabled or disabled in the same instant it was last changed', async () => {

@@ -17,7 +17,8 @@ import { decodeText, type EncodingReport, type TextEncoding } from './text-encod
 /** A parsed row: `row` is the sheet row number used in error paths. */
 export type TabularRecord = ParsedRecord & { readonly row: number };
 
-interface RawRow {
+/** A sheet row as read: its number as the spreadsheet shows it and its cells. */
+export interface RawRow {
   readonly row: number;
   readonly cells: readonly CellValue[];
 }
@@ -68,7 +69,8 @@ export interface CsvEncodingOptions {
   readonly onEncoding?: (report: EncodingReport) => void;
 }
 
-async function* csvRows(source: ByteSource, limits: ParseLimits, encoding: CsvEncodingOptions): AsyncGenerator<RawRow, void, undefined> {
+/** Raw CSV rows (event uploads, and uploads that are not events, e.g. budget sheets). */
+export async function* csvRows(source: ByteSource, limits: ParseLimits = DEFAULT_PARSE_LIMITS, encoding: CsvEncodingOptions = {}): AsyncGenerator<RawRow, void, undefined> {
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: limits.maxRecordBytes });
   const text = decodeText(source, encoding.declared, (r) => encoding.onEncoding?.(r));
   pipeline(Readable.from(text), parser, () => undefined);
@@ -109,7 +111,8 @@ function cellOf(v: unknown): CellValue {
   return undefined;
 }
 
-async function* xlsxRows(source: ByteSource): AsyncGenerator<RawRow, void, undefined> {
+/** Raw rows of the first worksheet of an XLSX file. */
+export async function* xlsxRows(source: ByteSource): AsyncGenerator<RawRow, void, undefined> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(source), {
     worksheets: 'emit',
     sharedStrings: 'cache',

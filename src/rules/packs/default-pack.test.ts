@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRuleDefinition, type SourceQualityRule } from '../definition.ts';
 import { evaluateIndicatorRule, type IndicatorRule } from '../evaluate/series.ts';
 import { evaluateSourceQuality } from '../evaluate/source-quality.ts';
-import { monthly, NOW, type PointExtra } from '../rule-fixtures.ts';
+import { monthly, NOW } from '../rule-fixtures.ts';
 import { defaultRulePack } from './default-pack.ts';
 
 const pack = defaultRulePack({ orgUnit: 'G', includeDescendants: true });
@@ -16,20 +16,12 @@ describe('default rule pack', () => {
 
   it('uses the agreed indicator codes', () => {
     const indicators = new Set(pack.flatMap((r) => ('indicator' in r ? [r.indicator] : [])));
-    for (const code of ['outpatient_visits', 'avg_wait_after_appointment', 'drug_revenue_share', 'call_abandon_rate', 'delivery_on_time_rate', 'pharmacist_review_rate', 'budget_actual']) {
+    for (const code of ['outpatient_visits', 'avg_wait_after_appointment', 'drug_revenue_share', 'call_abandon_rate', 'delivery_on_time_rate', 'pharmacist_review_rate']) {
       expect(indicators.has(code), code).toBe(true);
     }
   });
 
-  const budgets = (actuals: readonly number[]) => monthly(actuals, actuals.map((): PointExtra => ({ target: 100 })));
   it.each<[string, ReturnType<typeof monthly>, string]>([
-    ['budget_month_deviation', budgets([155]), 'breach'],
-    ['budget_month_deviation', budgets([45]), 'breach'],
-    ['budget_month_deviation', budgets([51]), 'ok'],
-    ['budget_3m_avg_deviation', budgets([125, 120, 121]), 'breach'],
-    ['budget_3m_avg_deviation', budgets([140, 90, 85]), 'ok'],
-    ['budget_half_year_cumulative', budgets([125, 120, 118, 121, 122, 124]), 'breach'],
-    ['budget_half_year_cumulative', budgets([150, 100, 100, 100, 100, 100]), 'ok'],
     ['drug_share_mom_rise', monthly([30, 33]), 'breach'],
     ['drug_share_mom_rise', monthly([30, 31]), 'ok'],
     ['delivery_on_time_below_target', monthly([90], [{ target: 95 }]), 'breach'],
@@ -39,17 +31,13 @@ describe('default rule pack', () => {
     ['call_abandon_high', monthly([37.6]), 'breach'],
     ['call_abandon_high', monthly([5.5]), 'ok'],
   ])('%s judges its example as %s', (code, series, kind) => {
-    // Judged as switched on (the budget rules ship disabled).
-    const rule = { ...byCode(code), enabled: true } as IndicatorRule;
+    const rule = byCode(code) as IndicatorRule;
     expect(evaluateIndicatorRule(rule, series, NOW).kind).toBe(kind);
   });
 
-  it('ships the budget rules disabled, with a label naming the budget module they wait for', () => {
-    for (const code of ['budget_month_deviation', 'budget_3m_avg_deviation', 'budget_half_year_cumulative']) {
-      expect(byCode(code)?.enabled, code).toBe(false);
-      expect(byCode(code)?.labels.needs, code).toMatch(/budget module/);
-    }
-    expect(pack.filter((r) => !r.enabled).length).toBe(3);
+  it('ships every rule enabled and leaves the budget warnings to the budget module', () => {
+    expect(pack.filter((r) => !r.enabled)).toEqual([]);
+    expect(pack.some((r) => r.category === 'budget')).toBe(false);
   });
 
   it('watches source silence on the open period', () => {

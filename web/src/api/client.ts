@@ -107,6 +107,18 @@ export async function request<T>(method: string, path: string, options: RequestO
   throw error;
 }
 
+/** Sends a file as the raw request body (its own content type), e.g. a CSV or XLSX sheet. */
+export async function upload<T>(path: string, file: Blob, query: RequestOptions['query'] = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': file.type === '' ? 'application/octet-stream' : file.type };
+  if (csrfToken !== null) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(`${path}${queryString(query)}`, { method: 'POST', headers, credentials: 'same-origin', body: file });
+  const payload = await parse(response);
+  if (response.ok) return payload as T;
+  throw isErrorBody(payload)
+    ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details)
+    : new ApiError(response.status, 'HTTP_ERROR', `The server answered ${String(response.status)}.`);
+}
+
 export const api = {
   get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) => request<T>('POST', path, { ...options, body: body ?? {} }),
