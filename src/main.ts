@@ -5,6 +5,7 @@ import { createIngestModule } from './api/ingest.routes.ts';
 import { createLiveModules } from './api/live.routes.ts';
 import { createNotificationsModule } from './api/notifications.routes.ts';
 import { createProblemsModule } from './api/problems.routes.ts';
+import { createReportsModule } from './api/reports.routes.ts';
 import { createSourcesModule } from './api/sources.routes.ts';
 import { createWorkOrdersModule } from './api/workorders.routes.ts';
 import { createApp, type AppModule } from './app.ts';
@@ -19,6 +20,7 @@ import { createQualityService } from './ingest/quality-service.ts';
 import { createSourcesService } from './ingest/sources-service.ts';
 import { createChannelSenders, createNotificationDispatchJob, createNotifyService } from './notify/index.ts';
 import { createOrgsService } from './orgs/index.ts';
+import { createBulletinJob, createGatherService, createReportsService } from './reports/index.ts';
 import { createRuleRuntime } from './rules/runtime.ts';
 import type { ScheduledJob } from './scheduler/index.ts';
 import { systemClock, type Clock } from './shared/index.ts';
@@ -27,7 +29,7 @@ import { createWorkOrderAlertConsumer } from './workorders/alert-consumer-servic
 import { createEscalationJob, createRecoveryJob } from './workorders/escalation-service.ts';
 import { createWorkOrderFactsJob } from './workorders/indicator-facts-service.ts';
 import { createProblemsService } from './workorders/problems-service.ts';
-import { createWorkOrderConfigService } from './workorders/workorder-config-service.ts';
+import { createWorkOrderConfigService, readCalendar } from './workorders/workorder-config-service.ts';
 import { createWorkOrdersService } from './workorders/workorders-service.ts';
 
 /**
@@ -68,6 +70,28 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     // A process that evaluates rules leaves the event loop to its engine between group commits; one that only ingests overlaps two.
     maxConcurrentCommits: config.roles.includes('engine') ? 1 : 2,
   });
+  const reports = createReportsService({
+    db, clock, orgById: (id) => services.orgs.findById(id),
+    // The group's working calendar (its root org unit's), as work-order deadlines use it.
+    calendarFor: (orgPath) => readCalendar(db, Number(orgPath.split('/')[1])),
+    gather: createGatherService({
+      timeZone: () => sources.timeZone(),
+      subtree: (root) => services.orgs.listSubtree(root),
+      series: (code, org, grain, from, to) => indicators.queries.series(code, org, grain, from, to),
+      alerts: (scopePath, from, to) => rules.alerts.list({ paths: [scopePath], from, to, limit: 1000 }),
+      orders: async (scopePath, createdTo) => {
+        const stored = await workorders.list({ scopePaths: [scopePath], createdTo });
+        const clocks = await workorders.clocks(stored, clock.now());
+        return stored.map((s, i) => {
+          const c = clocks[i];
+          const onTime = c === undefined ? null : s.order.resolvedAt !== null ? s.order.resolvedAt <= c.deadlines.resolveBy : c.overdue ? false : null;
+          return { ...s.order, onTime };
+        });
+      },
+      orderStats: async (scopePath, period) => workorders.stats([scopePath], period, clock.now(), `/${scopePath.split('/')[1] ?? ''}/`),
+      sourceQuality: async (scopePath, from, to) => quality.qualityOf(await sources.list([scopePath]), from, to),
+    }),
+  });
   const modules: AppModule[] = [
     createSourcesModule({ db, sources, ingest, quality, clock }),
     createIngestModule({ sources, ingest, clock }),
@@ -77,6 +101,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     ...rules.modules,
     createWorkOrdersModule({ clock, orgs: services.orgs, workorders, config: workorderConfig, problems, notify }),
     createProblemsModule({ clock, problems }),
+    createReportsModule({ reports, clock }),
     createNotificationsModule({ clock, notify }),
     ...createLiveModules({
       db, clock, orgs: services.orgs, alerts: rules.alerts, workorders, sources, quality,
@@ -90,8 +115,9 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     // Work-order milestones as events of the internal source yunjian-workorders (registered on its first run).
     createWorkOrderFactsJob({ db, sources, ingest, orgs: services.orgs, log: logger }),
     createNotificationDispatchJob({ db, senders: createChannelSenders({ smtpUrl: config.smtpUrl, mailFrom: config.smtpFrom }) }),
+    createBulletinJob({ reports, log: logger }),
   ];
-  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, modules, jobs };
+  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, reports, modules, jobs };
 }
 
 export type Runtime = ReturnType<typeof buildRuntime>;

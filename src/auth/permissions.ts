@@ -20,15 +20,16 @@ export const permissions = [
   'rule.read', 'rule.manage',
   'alert.read', 'alert.act',
   'workorder.read', 'workorder.act', 'workorder.manage',
+  'report.read', 'report.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const readAll: readonly Permission[] = ['org.read', 'source.read', 'indicator.read', 'rule.read', 'alert.read', 'workorder.read'];
+const readAll: readonly Permission[] = ['org.read', 'source.read', 'indicator.read', 'rule.read', 'alert.read', 'workorder.read', 'report.read'];
 
 export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
   admin: permissions,
-  analyst: [...readAll, 'indicator.manage', 'rule.manage', 'alert.act', 'workorder.act', 'workorder.manage'],
-  liaison: ['org.read', 'indicator.read', 'alert.read', 'workorder.read', 'workorder.act'],
+  analyst: [...readAll, 'indicator.manage', 'rule.manage', 'alert.act', 'workorder.act', 'workorder.manage', 'report.manage'],
+  liaison: ['org.read', 'indicator.read', 'alert.read', 'workorder.read', 'workorder.act', 'report.read'],
   executive: [...readAll],
   source: ['ingest.write'],
 };
