@@ -8,6 +8,7 @@ import { createNotificationsModule } from './api/notifications.routes.ts';
 import { createProblemsModule } from './api/problems.routes.ts';
 import { createSettingsModule } from './api/settings.routes.ts';
 import { createQualityCostsModule } from './api/quality-costs.routes.ts';
+import { createReportsModule } from './api/reports.routes.ts';
 import { createSourcesModule } from './api/sources.routes.ts';
 import { createWorkOrdersModule } from './api/workorders.routes.ts';
 import { createApp, type AppModule } from './app.ts';
@@ -24,6 +25,7 @@ import { createSourcesService } from './ingest/sources-service.ts';
 import { createChannelSenders, createNotificationDispatchJob, createNotifyService } from './notify/index.ts';
 import { createOrgsService } from './orgs/index.ts';
 import { createQualityCostsService } from './quality-costs/index.ts';
+import { createBulletinJob, createGatherService, createReportsService } from './reports/index.ts';
 import { createRuleRuntime } from './rules/runtime.ts';
 import type { ScheduledJob } from './scheduler/index.ts';
 import { systemClock, type Clock } from './shared/index.ts';
@@ -32,7 +34,7 @@ import { createWorkOrderAlertConsumer } from './workorders/alert-consumer-servic
 import { createEscalationJob, createRecoveryJob } from './workorders/escalation-service.ts';
 import { createWorkOrderFactsJob } from './workorders/indicator-facts-service.ts';
 import { createProblemsService } from './workorders/problems-service.ts';
-import { createWorkOrderConfigService } from './workorders/workorder-config-service.ts';
+import { createWorkOrderConfigService, readCalendar } from './workorders/workorder-config-service.ts';
 import { createWorkOrdersService } from './workorders/workorders-service.ts';
 
 /**
@@ -82,6 +84,28 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     // Budget warnings are alerts like any other: their work orders go to the budget owner (the unit's liaison).
     recorder: createBudgetAlertRecorder({ db, rules: rules.rules, consumers: alertConsumers, timeZone }),
   });
+  const reports = createReportsService({
+    db, clock, orgById: (id) => services.orgs.findById(id),
+    // The group's working calendar (its root org unit's), as work-order deadlines use it.
+    calendarFor: (orgPath) => readCalendar(db, Number(orgPath.split('/')[1])),
+    gather: createGatherService({
+      timeZone,
+      subtree: (root) => services.orgs.listSubtree(root),
+      series: (code, org, grain, from, to) => indicators.queries.series(code, org, grain, from, to),
+      alerts: (scopePath, from, to) => rules.alerts.list({ paths: [scopePath], from, to, limit: 1000 }),
+      orders: async (scopePath, createdTo) => {
+        const stored = await workorders.list({ scopePaths: [scopePath], createdTo });
+        const clocks = await workorders.clocks(stored, clock.now());
+        return stored.map((s, i) => {
+          const c = clocks[i];
+          const onTime = c === undefined ? null : s.order.resolvedAt !== null ? s.order.resolvedAt <= c.deadlines.resolveBy : c.overdue ? false : null;
+          return { ...s.order, onTime };
+        });
+      },
+      orderStats: async (scopePath, period) => workorders.stats([scopePath], period, clock.now(), `/${scopePath.split('/')[1] ?? ''}/`),
+      sourceQuality: async (scopePath, from, to) => quality.qualityOf(await sources.list([scopePath]), from, to),
+    }),
+  });
   const modules: AppModule[] = [
     createSourcesModule({ db, sources, ingest, quality, clock }),
     createIngestModule({ sources, ingest, clock }),
@@ -92,6 +116,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     ...rules.modules,
     createWorkOrdersModule({ clock, orgs: services.orgs, workorders, config: workorderConfig, problems, notify }),
     createProblemsModule({ clock, problems }),
+    createReportsModule({ reports, clock }),
     createNotificationsModule({ clock, notify }),
     createBudgetsModule({ budgets, execution: budgetExecution, warnings: budgetWarnings, requests: createBudgetRequestsService({ db }), orgs: services.orgs, clock }),
     createQualityCostsModule({
@@ -111,8 +136,9 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     // Work-order milestones as events of the internal source yunjian-workorders (registered on its first run).
     createWorkOrderFactsJob({ db, sources, ingest, orgs: services.orgs, log: logger }),
     createNotificationDispatchJob({ db, senders: createChannelSenders({ smtpUrl: config.smtpUrl, mailFrom: config.smtpFrom }) }),
+    createBulletinJob({ reports, log: logger }),
   ];
-  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, modules, jobs };
+  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, reports, modules, jobs };
 }
 
 export type Runtime = ReturnType<typeof buildRuntime>;

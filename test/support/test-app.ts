@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/index.ts';
-import { buildRuntime, buildServices, type Services } from '../../src/main.ts';
+import { buildRuntime, buildServices, type Runtime, type Services } from '../../src/main.ts';
 import { createFakeClock } from '../../src/shared/index.ts';
 import { createTestDb, type TestDb } from './test-db.ts';
 
@@ -23,6 +23,8 @@ export interface TestApp {
   readonly app: FastifyInstance;
   readonly services: Services;
   readonly clock: ReturnType<typeof createFakeClock>;
+  /** Every domain service of the product (with `fullRuntime` only). */
+  readonly runtime: Runtime | null;
   /** Signs in (changing the first-login password) and returns a client that sends cookie and CSRF token. */
   signIn(username: string): Promise<Client>;
   close(): Promise<void>;
@@ -66,9 +68,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await services.accounts.grant(ctx, user.id, seed.role, org);
   }
   const modules = options.modules ? [...(await options.modules({ db: t.db, services, clock }))] : [];
+  let runtime: Runtime | null = null;
   if (options.fullRuntime === true) {
     const config = loadConfig({ YUNJIAN_DATA: mkdtempSync(join(tmpdir(), 'yj-app-')), YUNJIAN_PSEUDONYM_KEY: 'test-pseudonym-key-0123456789abcdef', LOG_LEVEL: 'silent' });
-    modules.push(...buildRuntime(t.db, config, clock, pino({ level: 'silent' })).modules);
+    runtime = buildRuntime(t.db, config, clock, pino({ level: 'silent' }));
+    modules.push(...runtime.modules);
   }
   const app = await createApp({ config: { bodyLimitBytes: 8 * 1024 * 1024, cookieSecure: false, sessionMaxHours: 12 }, db: t.db, clock, ...services, modules });
   await app.ready();
@@ -98,5 +102,5 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     return c;
   }
 
-  return { t, app, services, clock, signIn, close: async () => { await app.close(); await t.drop(); } };
+  return { t, app, services, clock, runtime, signIn, close: async () => { await app.close(); await t.drop(); } };
 }
