@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 import { registerIndicatorsCommands } from './indicators-commands.ts';
+import { registerReportCommands } from './report-commands.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { registerWebCommands } from './web-commands.ts';
 
@@ -14,6 +15,7 @@ const program = new Command('yunjian')
 registerServeCommands(program);
 registerAdminCommands(program);
 registerIndicatorsCommands(program);
+registerReportCommands(program);
 registerWebCommands(program);
 program.addCommand(simulateCommand());
 
