@@ -137,7 +137,7 @@ export function createReportsModule(deps: { reports: ReportsService; clock: Cloc
         schema: {
           tags: ['reports'], summary: 'The bulletin archive in the caller’s scope: latest versions by default, newest period first',
           querystring: Type.Object({
-            template: Type.Optional(Type.Integer({ minimum: 1 })), period: Type.Optional(Type.String({ maxLength: 10 })), q: Type.Optional(Type.String({ maxLength: 100 })),
+            template: Type.Optional(Type.Integer({ minimum: 1 })), period: Type.Optional(Type.String({ maxLength: 20 })), q: Type.Optional(Type.String({ maxLength: 100 })),
             versions: Type.Optional(Type.Boolean()), lang: Type.Optional(LocaleQuery), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
           }, { additionalProperties: false }),
           response: { 200: Type.Object({ items: Type.Array(BulletinSummary) }), ...errorResponses },

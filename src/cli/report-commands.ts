@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { loadConfig } from '../config/index.ts';
 import { buildRuntime, openStorage } from '../main.ts';
-import { renderBulletinHtml, renderBulletinXlsx, type Locale } from '../reports/index.ts';
+import { renderBulletinHtml, renderBulletinXlsx } from '../reports/index.ts';
 import { systemClock } from '../shared/index.ts';
 import { systemContext } from './bootstrap.ts';
 
