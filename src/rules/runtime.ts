@@ -1,5 +1,6 @@
 import type { AppModule } from '../app.ts';
 import { createAlertsModule } from '../api/alerts.routes.ts';
+import { createComplianceCasesService } from './compliance-cases-service.ts';
 import { createMuteWindowsModule } from '../api/mute-windows.routes.ts';
 import { createRulesModule } from '../api/rules.routes.ts';
 import type { AlertTransitionConsumer } from '../alerts/index.ts';
@@ -63,7 +64,7 @@ export function createRuleRuntime(deps: {
   });
   const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality, workingCalendar });
   const ingestConsumer: IngestCommitConsumer = engine.consumer;
-  const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock }), createAlertsModule({ alerts, rules, clock }), createMuteWindowsModule({ muteWindows: createMuteWindowsService({ db }), clock })];
+  const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock }), createAlertsModule({ alerts, rules, cases: createComplianceCasesService({ db }), clock }), createMuteWindowsModule({ muteWindows: createMuteWindowsService({ db }), clock })];
   const jobs: ScheduledJob[] = [createRuleSchedulerJob({ engine })];
   return { rules, alerts, engine, dryRun, ingestConsumer, modules, jobs };
 }
