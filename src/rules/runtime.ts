@@ -40,8 +40,8 @@ export function createRuleRuntime(deps: {
 }) {
   const { db, clock } = deps;
   const listSources = async (): Promise<readonly SourceRef[]> =>
-    (await db.query<{ id: number; name: string; org_unit_id: number }>('SELECT id, name, org_unit_id FROM source WHERE active')).rows
-      .map((r) => ({ id: r.id, code: r.name, orgUnitId: r.org_unit_id }));
+    (await db.query<{ id: number; name: string; org_unit_id: number; created_at: Date }>('SELECT id, name, org_unit_id, created_at FROM source WHERE active')).rows
+      .map((r) => ({ id: r.id, code: r.name, orgUnitId: r.org_unit_id, registeredAt: new Date(r.created_at) }));
   const readSourceQuality = async (sourceId: number, from: Date, to: Date): Promise<SourceQualityCounts> => {
     const q = await deps.readSourceQuality(sourceId, from, to);
     return {
