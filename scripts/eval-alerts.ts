@@ -30,7 +30,6 @@
  * The last line is one JSON object: {"pglite":{precision,recall,delayPeriodsP50,alerts,historyAlerts,historyWorkOrders,historyNotifications},"postgres":{…}}.
  */
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import pino from 'pino';
 import { installCatalogues, systemContext } from '../src/cli/bootstrap.ts';
 import { loadConfig } from '../src/config/index.ts';
@@ -42,6 +41,7 @@ import { buildRuntime } from '../src/main.ts';
 import { generateEvents, incidentLabels, toNdjsonLine, type IncidentLabel, type SimulatedRecord } from '../src/simulator/index.ts';
 import { bucketStart, createFakeClock, parsePeriodKey, periodEnd, previousPeriod, type Grain } from '../src/shared/index.ts';
 import { migrate, openPgliteDb, openPostgresDb, type Db } from '../src/store/index.ts';
+import { withThrowawayDatabase } from './throwaway-database.ts';
 
 const DAY_MS = 86_400_000;
 const TIME_ZONE = 'Asia/Shanghai';
@@ -252,25 +252,6 @@ async function runOnce(db: Db, o: { days: number; scale: number; liveHours: numb
   return score(db, labels, now, end, log);
 }
 
-/** A database of its own on the server in DATABASE_URL, dropped afterwards. */
-async function withPostgres<T>(work: (db: Db) => Promise<T>): Promise<T> {
-  const given = process.env.DATABASE_URL ?? '';
-  const name = `yj_eval_alerts_${String(process.pid)}`;
-  const admin = new pg.Client({ connectionString: given });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(given);
-  url.pathname = `/${name}`;
-  const db = openPostgresDb(url.toString());
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 async function main(argv: readonly string[]): Promise<void> {
   const o = { days: Number(arg(argv, 'days', '36')), scale: Number(arg(argv, 'scale', '0.25')), liveHours: Number(arg(argv, 'live-hours', '6')) };
   const backend = arg(argv, 'backend', 'both');
@@ -282,7 +263,14 @@ async function main(argv: readonly string[]): Promise<void> {
     const log = (line: string) => { console.log(`${b}: ${line}`); };
     const started = performance.now();
     if (b === 'postgres') {
-      results[b] = await withPostgres((db) => runOnce(db, o, log));
+      results[b] = await withThrowawayDatabase('yj_eval_alerts', async (url) => {
+        const db = openPostgresDb(url);
+        try {
+          return await runOnce(db, o, log);
+        } finally {
+          await db.close();
+        }
+      });
     } else {
       const db = await openPgliteDb(undefined);
       try {
