@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { withThrowawayDatabase } from './throwaway-database.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const RUN_TS = fileURLToPath(new URL('../bin/run-ts.mjs', import.meta.url));
@@ -441,23 +441,6 @@ async function run(backend: 'postgres' | 'pglite', databaseUrl: string | undefin
   }
 }
 
-/** A database of its own on the server in DATABASE_URL, dropped afterwards. */
-async function withPostgres<T>(work: (url: string) => Promise<T>): Promise<T> {
-  const given = process.env.DATABASE_URL ?? '';
-  const name = `yj_bench_alerts_${String(process.pid)}`;
-  const admin = new pg.Client({ connectionString: given });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(given);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 async function drive(argv: readonly string[]): Promise<void> {
   const rate = Number(arg(argv, 'rate', '5000'));
   // Batches as `yunjian simulate --rate` sends them.
@@ -472,7 +455,7 @@ async function drive(argv: readonly string[]): Promise<void> {
   console.error(`simulator: ${String(pool.length)} events in the pool (${String(Math.round(performance.now() - generated))} ms)`);
   const results: Record<string, Result> = {};
   for (const b of wanted.filter((x) => x !== 'postgres' || hasPostgres)) {
-    const d = b === 'postgres' ? await withPostgres((url) => run(b, url, pool, o)) : await run(b, undefined, pool, o);
+    const d = b === 'postgres' ? await withThrowawayDatabase('yj_bench_alerts', (url) => run(b, url, pool, o)) : await run(b, undefined, pool, o);
     results[b] = { latencyP50Ms: d.latencyP50Ms, latencyP99Ms: d.latencyP99Ms, eventsPerSec: d.eventsPerSec, rules: d.rules };
     const kinds = Object.entries(d.byKind).map(([k, v]) => `${k}: ${String(v.n)} triggers, p50 ${String(v.p50)} ms, p99 ${String(v.p99)} ms`).join('; ');
     console.log(

@@ -206,6 +206,16 @@ export async function queryAlerts(db: Queryable, q: AlertQuery): Promise<AlertRo
   return rows;
 }
 
+/** Alerts in a state per org unit (its path) and severity: exact counts however many there are. */
+export async function countAlertsByUnit(db: Queryable, q: { paths: readonly string[]; state: AlertState }): Promise<{ orgPath: string; severity: number; count: number }[]> {
+  const { rows } = await db.query<{ orgPath: string; severity: number; count: number }>(
+    `SELECT o.path AS "orgPath", a.severity::int AS severity, count(*)::int AS count FROM alert a JOIN org_unit o ON o.id = a.org_unit_id
+      WHERE o.path LIKE ANY($1) AND a.state = $2 GROUP BY o.path, a.severity`,
+    [q.paths.map((p) => `${p}%`), q.state],
+  );
+  return rows;
+}
+
 export interface InhibitorRow {
   readonly fingerprint: string;
   readonly ruleCode: string;

@@ -67,6 +67,8 @@ export function createAlertsService(deps: { db: Db }) {
 
   return {
     list: (f: AlertFilter) => repo.queryAlerts(db, { ...f, limit: Math.min(f.limit ?? 200, 1000) }),
+    /** Exact counts of alerts in a state per org unit and severity (a list is capped; a count is not). */
+    countByUnit: (paths: readonly string[], state: AlertState) => repo.countAlertsByUnit(db, { paths, state }),
     find: (id: number) => repo.findAlertById(db, id),
     history: (alertId: number) => repo.listHistory(db, alertId),
 

@@ -5,6 +5,7 @@ import { createRuleEngine, type RuleEngine } from '../rules/engine.ts';
 import { createMemorySeriesReader, type MemorySeriesReader } from '../rules/engine-memory-series.ts';
 import { countIndicator, ruleJson, systemCtx } from '../rules/engine-support.test-data.ts';
 import { createTestSource, insertTestEvents } from '../rules/engine-test-repo.ts';
+import { createComplianceCasesService } from '../rules/compliance-cases-service.ts';
 import { createRulesService } from '../rules/rules-service.ts';
 import { createAlertsModule } from './alerts.routes.ts';
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
     modules: ({ db, clock }) => {
       built.series = createMemorySeriesReader(clock);
       built.engine = createRuleEngine({ db, clock, seriesReader: built.series, indicatorDefinitions: () => [countIndicator('ind_wait', 'visit')] });
-      return [createAlertsModule({ alerts: createAlertsService({ db }), rules: createRulesService({ db }), clock })];
+      return [createAlertsModule({ alerts: createAlertsService({ db }), rules: createRulesService({ db }), cases: createComplianceCasesService({ db }), clock })];
     },
   });
   const db = t.t.db;

@@ -4,6 +4,7 @@ import type { AppModule } from '../app.ts';
 import type { AlertsService, AlertView, SilenceView } from '../alerts/alerts-service.ts';
 import { alertLabels, matchesAll, silencedBy, type AlertState, type Matcher, type Silence, type SilenceableAlert } from '../alerts/index.ts';
 import { pathIds, type OrgUnit } from '../orgs/index.ts';
+import type { CaseFilter, ComplianceCasesService } from '../rules/compliance-cases-service.ts';
 import type { RulesService } from '../rules/rules-service.ts';
 import { AppError, type Clock } from '../shared/index.ts';
 import { actionContext, resourceOf, scopeOf } from './access.ts';
@@ -67,8 +68,29 @@ function alertRuleJson(rule: NonNullable<Awaited<ReturnType<RulesService['get']>
   };
 }
 
-export function createAlertsModule(deps: { alerts: AlertsService; rules: Pick<RulesService, 'get'>; clock: Clock }): AppModule {
-  const { alerts, rules, clock } = deps;
+const CaseJson = Type.Object({
+  id: Type.Integer(), eventId: Type.Integer(), sourceEventId: Type.String(), eventType: Type.String(), orgUnit: Type.String(), occurredAt: DateTime,
+  evidence: Type.Record(Type.String(), Type.Unknown()), ruleVersion: Type.Integer(), recordedAt: DateTime,
+});
+const CaseQuery = Type.Object({
+  field: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' })), value: Type.Optional(Type.String({ maxLength: 200 })),
+  eventType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+}, { additionalProperties: false });
+const CasePage = Type.Object({
+  ...CaseQuery.properties, after: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+}, { additionalProperties: false });
+
+/** The evidence filter of a case query: a field and its value, both or neither. */
+function caseFilter(q: { field?: string; value?: string; eventType?: string }): CaseFilter {
+  if ((q.field === undefined) !== (q.value === undefined)) {
+    const missing = q.field === undefined ? 'field' : 'value';
+    throw new AppError('ALERT_CASES_FILTER_INVALID', 'Filter cases by an evidence field and its value together.', { field: `/querystring/${missing}` });
+  }
+  return { ...(q.field !== undefined && q.value !== undefined ? { field: { name: q.field, value: q.value } } : {}), ...(q.eventType ? { eventType: q.eventType } : {}) };
+}
+
+export function createAlertsModule(deps: { alerts: AlertsService; rules: Pick<RulesService, 'get'>; cases: ComplianceCasesService; clock: Clock }): AppModule {
+  const { alerts, rules, cases, clock } = deps;
 
   /**
    * The active silences that match the alert now, judged as the engine's silence stage judges
@@ -129,6 +151,42 @@ export function createAlertsModule(deps: { alerts: AlertsService; rules: Pick<Ru
         alert: alertJson(alert), history: history.map((h) => ({ ...h, at: h.at.toISOString(), suppressedRefs: [...h.suppressedRefs] })),
         rule: rule ? alertRuleJson(rule) : null, silencedBy: silenced,
       };
+    });
+
+    app.get('/api/alerts/:id/cases', {
+      config: { access: { permission: 'alert.read', resources: [{ kind: 'alert', from: 'params', field: 'id' }] } },
+      schema: {
+        tags: ['alerts'], summary: 'The compliance cases (违规案例) behind a compliance alert, oldest first; filter by an evidence field or event type; page with after (the last case id)',
+        params: IdParam, querystring: CasePage,
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(CaseJson) }), ...errorResponses },
+      },
+    }, async (request) => {
+      const alert = resourceOf<AlertView>(request, 'alert');
+      const q = request.query as { field?: string; value?: string; eventType?: string; after?: number; limit?: number };
+      const page = await cases.list(alert, { ...caseFilter(q), ...(q.after !== undefined ? { afterId: q.after } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+      return {
+        total: page.total,
+        items: page.items.map((c) => ({
+          id: c.id, eventId: c.eventId, sourceEventId: c.sourceEventId, eventType: c.eventType, orgUnit: c.orgUnitCode, occurredAt: new Date(c.occurredAt).toISOString(),
+          evidence: { ...c.evidence }, ruleVersion: c.ruleVersion, recordedAt: new Date(c.createdAt).toISOString(),
+        })),
+      };
+    });
+
+    app.get('/api/alerts/:id/cases/export', {
+      config: { access: { permission: 'alert.read', resources: [{ kind: 'alert', from: 'params', field: 'id' }] } },
+      schema: {
+        tags: ['alerts'], summary: 'The compliance cases behind an alert as CSV (UTF-8 with BOM), one column per evidence field', params: IdParam, querystring: CaseQuery,
+        response: { 200: Type.String(), ...errorResponses },
+      },
+    }, async (request, reply) => {
+      const alert = resourceOf<AlertView>(request, 'alert');
+      const file = await cases.csv(alert, caseFilter(request.query as { field?: string; value?: string; eventType?: string }));
+      void reply.header('content-type', 'text/csv; charset=utf-8');
+      void reply.header('content-disposition', `attachment; filename="${file.fileName}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+      void reply.header('x-content-type-options', 'nosniff');
+      void reply.header('cache-control', 'no-store');
+      return file.body;
     });
 
     app.post('/api/alerts/:id/silence', {

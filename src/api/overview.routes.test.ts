@@ -35,8 +35,8 @@ describe(`overview route on ${testBackend}`, () => {
     expect(o.children).toEqual([expect.objectContaining({ code: 'H1', alerts: { 1: 0, 2: 4, 3: 0, 4: 0 }, worstSeverity: 2 })]);
     expect(o.workorders?.open).toBeGreaterThanOrEqual(1);
     expect(o.workorders?.overdue).toBe(0);
-    // One hourly batch in the last 24 hours: the source is in trouble for its capture rate.
-    expect(o.sources).toEqual({ total: 1, inTrouble: [expect.objectContaining({ name: 'H1 HIS', orgUnit: 'H1', reasons: ['low_capture'] })] });
+    // Registered minutes ago: no hourly batch was owed yet, so nothing is abnormal about it.
+    expect(o.sources).toEqual({ total: 1, inTrouble: [] });
     expect(o.flow?.totals).toEqual({ online: 0, offline: 3 });
   });
 
@@ -59,6 +59,25 @@ describe(`overview route on ${testBackend}`, () => {
     }
     expect((await exec.request({ method: 'GET', url: '/api/overview?org=GROUP' })).statusCode).toBe(404);
     expect((await lt.ta.app.inject({ method: 'GET', url: '/api/overview?org=GROUP' })).statusCode).toBe(401);
+  });
+
+  it('counts open alerts exactly past 1,000 (a count, not the length of a capped list)', async () => {
+    // 1,001 more firing alerts of the same rule at DEPT-B, one per (made-up) period.
+    await lt.ta.t.db.query(
+      `INSERT INTO alert (fingerprint, rule_id, rule_code, org_unit_id, series_key, period_key, period_start, severity, category, group_key, state, status,
+                          value, bound, message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, created_at, updated_at)
+       SELECT a.fingerprint || '-' || g::text, a.rule_id, a.rule_code, o.id, a.series_key, a.period_key || '-' || g::text, a.period_start, a.severity, a.category,
+              a.group_key, a.state, a.status, a.value, a.bound, a.message_zh, a.message_en, a.notify, a.suppressed_by, a.suppressed_refs, a.last_notified_state,
+              a.silent_source, a.created_at, a.updated_at
+         FROM alert a, generate_series(1, 1001) AS g, org_unit o
+        WHERE a.id = (SELECT min(id) FROM alert WHERE state = 'firing') AND o.code = 'DEPT-B'`,
+    );
+    // Another grain than the first test's: the overview memo is per org, grain and permissions.
+    const o = (await analyst.request({ method: 'GET', url: '/api/overview?org=GROUP&grain=month' })).json<Overview>();
+    expect(o.alerts?.open).toBe(1005);
+    expect(o.alerts?.bySeverity).toEqual({ 1: 0, 2: 1005, 3: 0, 4: 0 });
+    expect(o.alerts?.recent).toHaveLength(8);
+    expect(o.children).toEqual([expect.objectContaining({ code: 'H1', alerts: { 1: 0, 2: 1005, 3: 0, 4: 0 } })]);
   });
 
   it('refuses a bad grain or a missing org with the field at fault', async () => {

@@ -89,9 +89,14 @@ describe('source routes', () => {
     await admin.request({ method: 'PATCH', url: `/api/sources/${sourceA}`, payload: { active: true } });
   });
 
-  it('shows a silent source with capture rate 0, not as missing', async () => {
-    const res = await admin.request({ method: 'GET', url: `/api/sources/${sourceB}/quality?from=2026-11-22T00:00:00%2B08:00&to=2026-11-23T00:00:00%2B08:00` });
-    expect(res.json()).toMatchObject({ received: 0, captureRate: 0, expected: 10, observed: 0, successRate: null, lastSeenAt: null });
+  it('owes nothing from before a source was registered, and shows a silent source with capture rate 0, not as missing', async () => {
+    const before = await admin.request({ method: 'GET', url: `/api/sources/${sourceB}/quality?from=2026-11-22T00:00:00%2B08:00&to=2026-11-23T00:00:00%2B08:00` });
+    expect(before.json()).toMatchObject({ received: 0, captureRate: null, expected: 0, observed: 0, lastSeenAt: null });
+    // Registered now with a batch every 5 minutes: eleven minutes later two batches were owed and none came.
+    const c = await admin.request({ method: 'POST', url: '/api/sources', payload: { name: 'HIS C', orgUnit: 'DEPT-B', allowedTypes: ['visit'], cadence: { kind: 'batches', everyMinutes: 5 } } });
+    t.clock.advance(11 * 60_000);
+    const res = await admin.request({ method: 'GET', url: `/api/sources/${String(c.json<{ source: { id: number } }>().source.id)}/quality?from=2026-11-23T00:00:00%2B08:00&to=2026-11-24T00:00:00%2B08:00` });
+    expect(res.json()).toMatchObject({ received: 0, captureRate: 0, expected: 2, observed: 0, successRate: null, lastSeenAt: null });
   });
 });
 
@@ -128,7 +133,8 @@ describe('data-quality pages: status, series, quarantine browsing and re-process
     expect(items.find((q) => q.sourceName === 'HIS A')?.reasons).toContain('LOW_SUCCESS_RATE');
     expect(items.find((q) => q.sourceName === 'HIS B')).toMatchObject({ status: 'silent', reasons: ['NEVER_SENT'] });
     const one = await exec.request({ method: 'GET', url: `/api/sources/${sourceB}/quality` });
-    expect(one.json()).toMatchObject({ status: 'silent', captureRate: 0 });
+    // Registered 25 minutes ago: its first hourly batch is not due yet, so no capture rate.
+    expect(one.json()).toMatchObject({ status: 'silent', captureRate: null });
   });
 
   it('shows the figures hour by hour: an hour before the source existed owes nothing, the hour it sent is judged', async () => {

@@ -114,10 +114,12 @@ export function createQualityService(deps: { db: Db; clock: Clock; timeZone: () 
       const byType = types.map((t) => ({ eventType: t, ...figures(mine.filter((c) => c.eventType === t), myRejections.filter((r) => r.eventType === t)) }));
       let expected: number | null = null;
       let observed: number | null = null;
+      // Nothing is owed from before the source was registered: its first promised batch is the first window starting after it.
+      const owedFrom = new Date(Math.max(from.getTime(), s.createdAt.getTime()));
       if (s.cadence?.kind === 'batches') {
-        ({ expected, observed } = batchCapture(s.cadence, zone, from, until, await readBatchMinutes(db, s.id, from, until)));
+        ({ expected, observed } = batchCapture(s.cadence, zone, owedFrom, until, await readBatchMinutes(db, s.id, owedFrom, until)));
       } else if (s.cadence?.kind === 'events') {
-        expected = Math.round((s.cadence.perDay * Math.max(0, until.getTime() - from.getTime())) / 86_400_000);
+        expected = Math.round((s.cadence.perDay * Math.max(0, until.getTime() - owedFrom.getTime())) / 86_400_000);
         observed = total.accepted;
       }
       const captureRate = expected === null || expected === 0 || observed === null ? null : Math.min(1, observed / expected);

@@ -1,4 +1,4 @@
-import type { AlertsService } from '../alerts/alerts-service.ts';
+import type { AlertsService, AlertView } from '../alerts/alerts-service.ts';
 import type { DefinitionView } from '../indicators/definitions-service.ts';
 import type { IndicatorMeta, IndicatorPoint } from '../indicators/query-service.ts';
 import type { SourceQuality } from '../ingest/quality-service.ts';
@@ -7,7 +7,6 @@ import type { OrgUnit } from '../orgs/index.ts';
 import type { Clock, Grain } from '../shared/index.ts';
 import type { WorkOrderState } from '../workorders/index.ts';
 import type { DepartmentStats } from '../workorders/statistics.ts';
-import type { StoredWorkOrder } from '../workorders/workorder-repo.ts';
 import {
   countAlerts, emptySeverityCounts, flowOf, flowUnits, HEADLINE_INDICATORS, headlineOf, MAX_HEADLINES, sourceTroubles, worstSeverity,
   type Flow, type Headline, type SeverityCounts, type SourceTrouble,
@@ -37,9 +36,9 @@ export interface OverviewDeps {
     list(): Promise<DefinitionView[]>;
     series(code: string, org: OrgUnit, grain: Grain, from: Date, to: Date): Promise<{ meta: IndicatorMeta; points: IndicatorPoint[] }>;
   };
-  readonly alerts: Pick<AlertsService, 'list'>;
+  readonly alerts: Pick<AlertsService, 'list' | 'countByUnit'>;
   readonly workorders: {
-    list(filter: { scopePaths: readonly string[]; states?: readonly WorkOrderState[]; limit?: number }): Promise<StoredWorkOrder[]>;
+    countByUnit(filter: { scopePaths: readonly string[]; states: readonly WorkOrderState[] }): Promise<{ orgPath: string; state: WorkOrderState; count: number }[]>;
     stats(scopePaths: readonly string[], period: { start: Date; end: Date }, now: Date, groupPath: string): Promise<DepartmentStats[]>;
   };
   readonly sources: { list(scopePaths: readonly string[]): Promise<Source[]> };
@@ -131,6 +130,17 @@ export function createOverviewService(deps: OverviewDeps) {
     return flowOf(series);
   }
 
+  /** The most severe open alerts, newest change first within a severity (one query per severity that has any). */
+  async function mostSevere(org: OrgUnit, counts: SeverityCounts): Promise<AlertView[]> {
+    const out: AlertView[] = [];
+    for (const severity of [1, 2, 3, 4] as const) {
+      if (out.length >= RECENT_ALERTS) break;
+      if (counts[`${severity}`] === 0) continue;
+      out.push(...(await deps.alerts.list({ paths: [org.path], state: 'firing', severity, limit: RECENT_ALERTS - out.length })));
+    }
+    return out;
+  }
+
   async function compute(req: OverviewRequest): Promise<Overview> {
     const { org, grain, may } = req;
     const now = deps.clock.now();
@@ -138,14 +148,15 @@ export function createOverviewService(deps: OverviewDeps) {
     const children = subtree.filter((u) => u.parentId === org.id);
     const childRefs = children.map((c) => ({ code: c.code, path: c.path }));
 
-    const openAlerts = may('alert.read') ? await deps.alerts.list({ paths: [org.path], state: 'firing', limit: 1000 }) : null;
-    const alertCounts = openAlerts ? countAlerts(openAlerts, childRefs) : null;
+    // Counts are counted (per unit and severity), never the length of a capped list.
+    const alertCounts = may('alert.read') ? countAlerts(await deps.alerts.countByUnit([org.path], 'firing'), childRefs) : null;
+    const recentAlerts = alertCounts ? await mostSevere(org, alertCounts.total) : [];
 
-    let orders: { open: StoredWorkOrder[]; overdueByUnit: Map<string, number> } | null = null;
+    let orders: { open: { orgPath: string; state: WorkOrderState; count: number }[]; overdueByUnit: Map<string, number> } | null = null;
     if (may('workorder.read')) {
       const root = (await deps.orgs.listRoots())[0]?.path ?? '/';
       const [open, stats] = await Promise.all([
-        deps.workorders.list({ scopePaths: [org.path], states: OPEN_ORDER_STATES, limit: 5000 }),
+        deps.workorders.countByUnit({ scopePaths: [org.path], states: OPEN_ORDER_STATES }),
         deps.workorders.stats([org.path], { start: new Date(now.getTime() - 86_400_000), end: now }, now, root),
       ]);
       orders = { open, overdueByUnit: new Map(stats.map((s) => [s.department, s.openOverdue])) };
@@ -167,29 +178,30 @@ export function createOverviewService(deps: OverviewDeps) {
     }
 
     const byState: Record<string, number> = Object.fromEntries(OPEN_ORDER_STATES.map((s) => [s, 0]));
-    for (const o of orders?.open ?? []) byState[o.order.state] = (byState[o.order.state] ?? 0) + 1;
+    for (const o of orders?.open ?? []) byState[o.state] = (byState[o.state] ?? 0) + o.count;
+    const openOrdersUnder = (path: string) => (orders?.open ?? []).reduce((n, o) => n + (o.orgPath.startsWith(path) && o.state !== 'resolved' ? o.count : 0), 0);
 
     return {
       org: { code: org.code, name: org.name, nameEn: org.nameEn, kind: org.kind, channel: org.channel },
       at: now.toISOString(),
       grain,
       indicators: may('indicator.read') ? await headlines(org, grain, now) : null,
-      alerts: openAlerts && alertCounts ? {
-        open: openAlerts.length,
+      alerts: alertCounts ? {
+        open: Object.values(alertCounts.total).reduce((a, b) => a + b, 0),
         bySeverity: alertCounts.total,
-        recent: [...openAlerts].sort((a, b) => a.severity - b.severity || b.updatedAt.getTime() - a.updatedAt.getTime()).slice(0, RECENT_ALERTS).map((a) => ({
+        recent: recentAlerts.map((a) => ({
           id: a.id, ruleCode: a.ruleCode, orgUnit: a.orgUnitCode, severity: a.severity, state: a.state, messageZh: a.messageZh, messageEn: a.messageEn,
           since: a.status.activeSince,
         })),
       } : null,
-      workorders: orders ? { open: orders.open.filter((o) => o.order.state !== 'resolved').length, byState, overdue: overdueUnder(org.path) } : null,
+      workorders: orders ? { open: openOrdersUnder(org.path), byState, overdue: overdueUnder(org.path) } : null,
       sources,
       children: children.map((c) => {
         const counts = alertCounts ? alertCounts.byChild.get(c.code) ?? emptySeverityCounts() : null;
         return {
           code: c.code, name: c.name, nameEn: c.nameEn, kind: c.kind, channel: c.channel,
           alerts: counts, worstSeverity: counts ? worstSeverity(counts) : null,
-          openOrders: orders ? orders.open.filter((o) => o.orgPath.startsWith(c.path) && o.order.state !== 'resolved').length : null,
+          openOrders: orders ? openOrdersUnder(c.path) : null,
           overdueOrders: orders ? overdueUnder(c.path) : null,
         };
       }),

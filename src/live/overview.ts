@@ -73,6 +73,8 @@ export function emptySeverityCounts(): SeverityCounts {
 export interface OpenAlertLike {
   readonly severity: number;
   readonly orgPath: string;
+  /** How many alerts this stands for (a count per unit and severity); 1 when absent. */
+  readonly count?: number;
 }
 
 export interface UnitRef {
@@ -87,10 +89,11 @@ export function countAlerts(alerts: readonly OpenAlertLike[], children: readonly
   for (const a of alerts) {
     const key = severityKey(a.severity);
     if (key === null) continue;
-    total[key] += 1;
+    const n = a.count ?? 1;
+    total[key] += n;
     const child = children.find((c) => a.orgPath.startsWith(c.path));
     const counts = child ? byChild.get(child.code) : undefined;
-    if (counts) counts[key] += 1;
+    if (counts) counts[key] += n;
   }
   return { total, byChild };
 }

@@ -17,6 +17,8 @@ const OpSchema = Type.Unsafe<CompareOp>(Op);
 const Severity = Type.Unsafe<1 | 2 | 3 | 4>(Type.Integer({ minimum: 1, maximum: 4 }));
 const Grain = Type.Union(['hour', 'day', 'week', 'month', 'quarter', 'year'].map((g) => Type.Literal(g)));
 export type RuleGrain = 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+/** The windows compliance cases are grouped by. */
+export type CaseWindow = 'hour' | 'day' | 'week' | 'month';
 const literals = (values: readonly string[]): TSchema => Type.Union(values.map((v) => Type.Literal(v)));
 const oneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>(literals(values));
 
@@ -99,6 +101,16 @@ export const ComplianceRuleSchema = rule('compliance', {
   match: Type.Optional(Type.Unsafe<Predicate>(PredicateSchema)),
   /** True means the event breaks the rule. */
   violation: Type.Unsafe<Predicate>(PredicateSchema),
+  /**
+   * How violating events (cases, 违规案例) become alerts: one alert per org unit and window (a day
+   * when absent), firing once the window holds `minCases` cases (default 1) and, when `minShare` is
+   * set, once they are at least that share of the events of the rule's types at the unit in the window.
+   */
+  grouping: Type.Optional(Type.Object({
+    window: Type.Optional(oneOf<CaseWindow>(['hour', 'day', 'week', 'month'])),
+    minCases: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    minShare: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+  }, strict)),
 });
 export const SourceQualityRuleSchema = rule('source_quality', {
   /** silent_minutes since the last record; success = accepted/received; invalid = failed validation/received; on_time = timely/received. */

@@ -269,6 +269,8 @@ export interface SourceRef {
   readonly id: number;
   readonly code: string;
   readonly orgUnitId: number;
+  /** When the source was registered: silence counts from here when it has sent nothing since. */
+  readonly registeredAt?: Date;
 }
 
 export interface SourceQualityCounts {
@@ -299,6 +301,7 @@ export async function judgeSource(read: ReadSourceQuality, rule: SourceQualityRu
   return evaluateSourceQuality(rule, {
     orgUnit: org.code, sourceId: source.code, periodKey: live ? LIVE_PERIOD : periodKey(from, SOURCE_GRAIN, tz), periodStart: from.toISOString(),
     closed: live ? false : !isPeriodOpen(from, SOURCE_GRAIN, tz, now), lastReceivedAt: c.lastReceivedAt?.toISOString() ?? null,
+    registeredAt: source.registeredAt?.toISOString() ?? null,
     received: c.received, accepted: c.accepted, invalid: c.invalid, onTime: c.onTime,
   }, now);
 }

@@ -10,6 +10,7 @@ import { alertPeriodOf } from './alert-period.ts';
 import type { RuleDefinition } from './definition.ts';
 import type { EngineOrg } from './engine-repo.ts';
 import { pathIds } from '../orgs/index.ts';
+import { CASES_SERIES_KEY } from './evaluate/compliance.ts';
 import type { RuleOutcome } from './outcome.ts';
 import { renderOutcomeMessage } from './render.ts';
 import { upsertRechecks, writeDetectorStates } from './rules-repo.ts';
@@ -213,7 +214,9 @@ export async function recordOutcomes(
     if (next === null) continue;
     const t = step.transition;
     if (t === undefined) {
-      if (prevRow && materiallyChanged(prevRow.status, next)) {
+      // A compliance window's alert shows how many cases it holds now: a new case is worth a write.
+      const casesChanged = j.outcome.seriesKey === CASES_SERIES_KEY && prevRow !== null && prevRow.value !== j.outcome.value;
+      if (prevRow && (materiallyChanged(prevRow.status, next) || casesChanged)) {
         pending.statuses.push({ id: prevRow.id, status: next, value: j.outcome.value });
         pending.fingerprints.add(fp);
       }

@@ -13,6 +13,7 @@ import {
   type ReadSourceQuality, type SeriesContext, type SourceRef, type StoredDetector,
 } from './engine-evaluate.ts';
 import { createPassLog, stopwatch, type PassReport } from './engine-passes.ts';
+import { groupCases } from './compliance-cases.ts';
 import { createCoalescingQueue } from './engine-queue.ts';
 import type { SeriesBatchReader, SeriesBatchRequest } from './engine-series-batch.ts';
 import {
@@ -134,8 +135,9 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   /** Stores judged outcomes (and learned detector states) of one rule inside `tx`; returns the transitions stored. */
   async function recordIn(tx: Queryable, rule: LoadedRule, judged: readonly JudgedOutcome[], now: Date, notification: NotificationInputs): Promise<AlertTransitionEvent[]> {
     if (judged.length === 0) return [];
-    const shared = await prepareRecording(tx, judged);
-    await recordOutcomes(tx, recorder, rule, judged, notification, now, shared);
+    const grouped = await groupCases(tx, rule, judged, now, tz);
+    const shared = await prepareRecording(tx, grouped);
+    await recordOutcomes(tx, recorder, rule, grouped, notification, now, shared);
     await flushRecording(tx, recorder, shared, now);
     await tellConsumers(tx, recorder, shared.committed);
     return shared.committed;
@@ -175,8 +177,10 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     let committed: readonly AlertTransitionEvent[];
     try {
       committed = await db.transaction(async (tx) => {
-        const shared = await prepareRecording(tx, work.flatMap((w) => w.judged));
-        for (const { rule, judged } of work) await recordOutcomes(tx, recorder, rule, judged, notification, now, shared);
+        const grouped: { rule: LoadedRule; judged: readonly JudgedOutcome[] }[] = [];
+        for (const w of work) grouped.push({ rule: w.rule, judged: await groupCases(tx, w.rule, w.judged, now, tz) });
+        const shared = await prepareRecording(tx, grouped.flatMap((w) => w.judged));
+        for (const { rule, judged } of grouped) await recordOutcomes(tx, recorder, rule, judged, notification, now, shared);
         await flushRecording(tx, recorder, shared, now);
         await tellConsumers(tx, recorder, shared.committed);
         return shared.committed;

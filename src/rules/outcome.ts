@@ -49,6 +49,8 @@ export interface SourceQualityInput {
   readonly periodStart: string;
   readonly closed: boolean;
   readonly lastReceivedAt: string | null;
+  /** When the source was registered (silence is not measured from before it); unknown when absent. */
+  readonly registeredAt?: string | null;
   readonly received: number;
   readonly accepted: number;
   readonly invalid: number;

@@ -1,6 +1,7 @@
 import type { RuleDefinition } from './definition.ts';
 import { formatValue, renderMessage, type MessageValue } from './message.ts';
 import type { RuleOutcome } from './outcome.ts';
+import { CASES_SERIES_KEY } from './evaluate/compliance.ts';
 
 export type Locale = 'zh' | 'en';
 
@@ -53,7 +54,17 @@ export function messageValues(rule: RuleDefinition, outcome: RuleOutcome, locale
   };
 }
 
+/**
+ * The text of a compliance rule's window alert: the rule's own template speaks of one event, the
+ * alert of the cases of a unit in a window.
+ */
+const CASES_MESSAGE: Readonly<Record<Locale, string>> = {
+  zh: '{{orgUnitName}} {{period}} {{rule}}：违规案例 {{value}} 例',
+  en: '{{orgUnitName}} {{period}}: {{value}} case(s) of {{rule}}',
+};
+
 /** The alert text in the requested language. */
 export function renderOutcomeMessage(rule: RuleDefinition, outcome: RuleOutcome, locale: Locale, names: MessageNames = {}): string {
+  if (rule.kind === 'compliance' && outcome.seriesKey === CASES_SERIES_KEY) return renderMessage(CASES_MESSAGE[locale], messageValues(rule, outcome, locale, names));
   return renderMessage(locale === 'zh' ? rule.messageZh : rule.messageEn, messageValues(rule, outcome, locale, names));
 }

@@ -1,5 +1,6 @@
 import type { AppModule } from '../app.ts';
 import { createAlertsModule } from '../api/alerts.routes.ts';
+import { createComplianceCasesService } from './compliance-cases-service.ts';
 import { createMuteWindowsModule } from '../api/mute-windows.routes.ts';
 import { createRulesModule } from '../api/rules.routes.ts';
 import type { AlertTransitionConsumer } from '../alerts/index.ts';
@@ -39,8 +40,8 @@ export function createRuleRuntime(deps: {
 }) {
   const { db, clock } = deps;
   const listSources = async (): Promise<readonly SourceRef[]> =>
-    (await db.query<{ id: number; name: string; org_unit_id: number }>('SELECT id, name, org_unit_id FROM source WHERE active')).rows
-      .map((r) => ({ id: r.id, code: r.name, orgUnitId: r.org_unit_id }));
+    (await db.query<{ id: number; name: string; org_unit_id: number; created_at: Date }>('SELECT id, name, org_unit_id, created_at FROM source WHERE active')).rows
+      .map((r) => ({ id: r.id, code: r.name, orgUnitId: r.org_unit_id, registeredAt: new Date(r.created_at) }));
   const readSourceQuality = async (sourceId: number, from: Date, to: Date): Promise<SourceQualityCounts> => {
     const q = await deps.readSourceQuality(sourceId, from, to);
     return {
@@ -63,7 +64,7 @@ export function createRuleRuntime(deps: {
   });
   const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality, workingCalendar });
   const ingestConsumer: IngestCommitConsumer = engine.consumer;
-  const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock }), createAlertsModule({ alerts, rules, clock }), createMuteWindowsModule({ muteWindows: createMuteWindowsService({ db }), clock })];
+  const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock }), createAlertsModule({ alerts, rules, cases: createComplianceCasesService({ db }), clock }), createMuteWindowsModule({ muteWindows: createMuteWindowsService({ db }), clock })];
   const jobs: ScheduledJob[] = [createRuleSchedulerJob({ engine })];
   return { rules, alerts, engine, dryRun, ingestConsumer, modules, jobs };
 }

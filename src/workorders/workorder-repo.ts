@@ -179,6 +179,17 @@ export interface OrderFilter {
   readonly limit?: number;
 }
 
+/** Orders in the given states per org unit (its path) and state: exact counts however many there are. */
+export async function countOrdersByUnit(db: Queryable, f: { scopePaths: readonly string[]; states: readonly WorkOrderState[] }): Promise<{ orgPath: string; state: WorkOrderState; count: number }[]> {
+  if (f.scopePaths.length === 0) return [];
+  const { rows } = await db.query<{ orgPath: string; state: WorkOrderState; count: number }>(
+    `SELECT o.path AS "orgPath", w.state, count(*)::int AS count FROM work_order w JOIN org_unit o ON o.id = w.org_unit_id
+      WHERE o.path LIKE ANY($1::text[]) AND w.state = ANY($2::text[]) GROUP BY o.path, w.state`,
+    [f.scopePaths.map((p) => `${p}%`), f.states],
+  );
+  return rows;
+}
+
 export async function listOrders(db: Queryable, f: OrderFilter): Promise<StoredWorkOrder[]> {
   if (f.scopePaths.length === 0) return [];
   const params: unknown[] = [f.scopePaths.map((p) => `${p}%`)];

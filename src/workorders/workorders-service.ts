@@ -14,7 +14,7 @@ import { transitionWorkOrder, type TransitionResult, type WorkOrderCommand } fro
 import { computeWorkOrderStats, weeklyConsultationList } from './statistics.ts';
 import { readCalendar, readCenterOrgUnit, readDeadlinePolicy, readEscalationPolicy, rootIdOf } from './workorder-config-service.ts';
 import * as repo from './workorder-repo.ts';
-import type { WorkOrder, WorkOrderActor } from './work-order.ts';
+import type { WorkOrder, WorkOrderActor, WorkOrderState } from './work-order.ts';
 
 /**
  * Work orders as a service: opening (by hand or from an alert group, routed to the liaisons),
@@ -218,6 +218,8 @@ export function createWorkOrdersService(deps: WorkOrdersDeps) {
     find: (id: string) => repo.findOrder(db, id),
     requireOrder,
     list: (filter: repo.OrderFilter) => repo.listOrders(db, filter),
+    /** Exact counts of orders per org unit and state (a list is capped; a count is not). */
+    countByUnit: (filter: { scopePaths: readonly string[]; states: readonly WorkOrderState[] }) => repo.countOrdersByUnit(db, filter),
     timeline: (id: string) => repo.listTimeline(db, id),
     attachment: (orderId: string, attachmentId: string) => repo.readAttachment(db, orderId, attachmentId),
 

@@ -1,9 +1,14 @@
-import type { ComplianceRule } from '../definition.ts';
+import { bucketStart, periodEnd, periodKey } from '../../shared/index.ts';
+import type { CaseWindow, ComplianceRule } from '../definition.ts';
 import type { RuleOutcome } from '../outcome.ts';
 import { eventField, evaluatePredicate, relatedLookups, type Predicate, type RelatedExists, type RuleEvent, type Truth } from '../predicate.ts';
 import { outcomeOf, type OutcomeKey } from './common.ts';
 
-/** A compliance alert is about one event: series key `event:<id>`, period key the event's instant. */
+/**
+ * A compliance judgement is about one event: series key `event:<id>`, period key the event's
+ * instant. A breach is not an alert of its own but a case (违规案例) of the alert of its org unit
+ * and window (`caseGroupOutcome`); the key still names the event (re-checks, its case's evidence).
+ */
 export function complianceKey(event: RuleEvent): OutcomeKey {
   return { orgUnit: event.orgUnit, seriesKey: `event:${event.id}`, periodKey: event.occurredAt, periodStart: event.occurredAt, closed: true };
 }
@@ -88,4 +93,57 @@ export function relatedEventQueries(rule: ComplianceRule, event: RuleEvent): rea
     from: new Date(at - (l.beforeMinutes ?? 0) * 60_000).toISOString(),
     to: new Date(at + (l.afterMinutes ?? 0) * 60_000).toISOString(),
   }));
+}
+
+/** Series key of a compliance rule's alerts: the cases of an org unit in a window. */
+export const CASES_SERIES_KEY = 'cases';
+
+export interface CaseGrouping {
+  readonly window: CaseWindow;
+  readonly minCases: number;
+  /** Share of the unit's events of the rule's types in the window; not judged when null. */
+  readonly minShare: number | null;
+}
+
+/** The rule's grouping with its defaults: one alert per org unit and day, firing on the first case. */
+export function caseGrouping(rule: ComplianceRule): CaseGrouping {
+  return { window: rule.grouping?.window ?? 'day', minCases: rule.grouping?.minCases ?? 1, minShare: rule.grouping?.minShare ?? null };
+}
+
+/** The window an event's case belongs to: its start and its period key ('2026-11-24', '2026-11-24T09', …). */
+export function caseWindowOf(rule: ComplianceRule, occurredAt: Date, timeZone: string): { readonly start: Date; readonly key: string } {
+  const grain = caseGrouping(rule).window;
+  const start = bucketStart(occurredAt, grain, timeZone);
+  return { start, key: periodKey(start, grain, timeZone) };
+}
+
+/** The cases of one org unit in one window, as counted after the pass's cases were stored. */
+export interface CaseCount {
+  readonly orgUnit: string;
+  readonly windowStart: Date;
+  readonly cases: number;
+  /** Events of the rule's types at the unit in the window (read only when the rule has a share threshold). */
+  readonly events: number | null;
+}
+
+/**
+ * The alert outcome of a window's cases: a breach once the count reaches `minCases` and, with a
+ * share threshold, the cases are at least `minShare` of the unit's events in the window; value =
+ * the number of cases, bound = `minCases`. A window that has ended is closed.
+ */
+export function caseGroupOutcome(rule: ComplianceRule, count: CaseCount, now: Date, timeZone: string): RuleOutcome {
+  const g = caseGrouping(rule);
+  const share = count.events === null || count.events <= 0 ? null : count.cases / count.events;
+  const breach = count.cases >= g.minCases && (g.minShare === null || (share !== null && share >= g.minShare));
+  const key: OutcomeKey = {
+    orgUnit: count.orgUnit, seriesKey: CASES_SERIES_KEY, periodKey: periodKey(count.windowStart, g.window, timeZone),
+    periodStart: count.windowStart.toISOString(), closed: periodEnd(count.windowStart, g.window, timeZone).getTime() <= now.getTime(),
+  };
+  return outcomeOf(rule, key, now, breach ? 'breach' : 'ok', undefined, {
+    value: count.cases, bound: g.minCases,
+    detail: {
+      values: { cases: count.cases, events: count.events, share: share === null ? null : Math.round(share * 10_000) / 10_000 },
+      baseline: { minCases: g.minCases, minShare: g.minShare },
+    },
+  });
 }

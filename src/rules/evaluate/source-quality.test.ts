@@ -31,6 +31,9 @@ describe('evaluateSourceQuality', () => {
     ['silent 30 minutes is ok', { metric: 'silent_minutes', op: '>', bound: 60, evaluateOpenPeriod: true }, {}, 'ok', 30],
     ['silent 3 hours breaches', { metric: 'silent_minutes', op: '>', bound: 60, evaluateOpenPeriod: true }, { lastReceivedAt: '2026-03-02T09:00:00Z', closed: false }, 'breach', 180],
     ['never received is no data under alert', { metric: 'silent_minutes', op: '>', bound: 60, missingData: 'alert' }, { lastReceivedAt: null }, 'no_data', null],
+    ['a source registered 6 minutes ago that has sent nothing is silent 6 minutes, not missing', { metric: 'silent_minutes', op: '>', bound: 60, missingData: 'alert' }, { lastReceivedAt: null, registeredAt: '2026-03-02T11:54:00Z' }, 'ok', 6],
+    ['a source registered 2 hours ago that has sent nothing breaches', { metric: 'silent_minutes', op: '>', bound: 60, missingData: 'alert' }, { lastReceivedAt: null, registeredAt: '2026-03-02T10:00:00Z' }, 'breach', 120],
+    ['silence counts from the last record when it came after registration', { metric: 'silent_minutes', op: '>', bound: 60 }, { registeredAt: '2026-03-01T00:00:00Z' }, 'ok', 30],
     ['a source the rule does not watch is skipped', { sources: ['call_center'] }, { accepted: 0 }, 'skipped', null],
   ])('%s', (_name, patch, inputPatch, kind, value) => {
     const o = evaluateSourceQuality({ ...base, ...patch }, input(inputPatch), NOW);

@@ -35,8 +35,10 @@ function measure(metric: SourceQualityRule['metric'], input: SourceQualityInput,
   const ratio = (part: number) => (input.received > 0 ? part / input.received : null);
   switch (metric) {
     case 'silent_minutes': {
-      const last = timeOf(input.lastReceivedAt);
-      return last === null ? null : Math.max(0, (now.getTime() - last) / 60_000);
+      // Silent since the last record, or since registration for a source that has sent nothing yet
+      // (a new source is not silent from before it existed).
+      const times = [timeOf(input.lastReceivedAt), timeOf(input.registeredAt ?? null)].filter((t): t is number => t !== null);
+      return times.length === 0 ? null : Math.max(0, (now.getTime() - Math.max(...times)) / 60_000);
     }
     case 'success_rate':
       return ratio(input.accepted);
