@@ -8,6 +8,7 @@ import { createNotificationsModule } from './api/notifications.routes.ts';
 import { createProblemsModule } from './api/problems.routes.ts';
 import { createSettingsModule } from './api/settings.routes.ts';
 import { createQualityCostsModule } from './api/quality-costs.routes.ts';
+import { createScorecardsModule } from './api/scorecards.routes.ts';
 import { createSourcesModule } from './api/sources.routes.ts';
 import { createWorkOrdersModule } from './api/workorders.routes.ts';
 import { createApp, type AppModule } from './app.ts';
@@ -26,6 +27,7 @@ import { createOrgsService } from './orgs/index.ts';
 import { createQualityCostsService } from './quality-costs/index.ts';
 import { createRuleRuntime } from './rules/runtime.ts';
 import type { ScheduledJob } from './scheduler/index.ts';
+import { createScorecardRefreshJob, createScorecardServices } from './scorecards/index.ts';
 import { systemClock, type Clock } from './shared/index.ts';
 import { migrate, openDb, type Db } from './store/index.ts';
 import { createWorkOrderAlertConsumer } from './workorders/alert-consumer-service.ts';
@@ -82,6 +84,14 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     // Budget warnings are alerts like any other: their work orders go to the budget owner (the unit's liaison).
     recorder: createBudgetAlertRecorder({ db, rules: rules.rules, consumers: alertConsumers, timeZone }),
   });
+  // Scorecards read indicator values only through the indicators module's query service.
+  const scorecards = createScorecardServices({
+    db, clock, timeZone, orgs: services.orgs,
+    indicators: {
+      series: (...args) => indicators.queries.series(...args), breakdown: (...args) => indicators.queries.breakdown(...args),
+      exists: async (code) => (await indicators.catalog.get(db, code)) !== null,
+    },
+  });
   const modules: AppModule[] = [
     createSourcesModule({ db, sources, ingest, quality, clock }),
     createIngestModule({ sources, ingest, clock }),
@@ -98,6 +108,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       qualityCosts: createQualityCostsService({ db, timeZone, orgsInScope: (paths) => budgets.orgsInScope(paths) }), clock,
       orgCodes: async (ids) => new Map((await services.orgs.listByIds([...new Set(ids)])).map((o) => [o.id, o.code])),
     }),
+    createScorecardsModule({ clock, sc: scorecards, timeZone }),
     ...createLiveModules({
       db, clock, orgs: services.orgs, alerts: rules.alerts, workorders, sources, quality,
       indicators: { list: () => indicators.definitions.list(), series: (...args) => indicators.queries.series(...args) },
@@ -111,8 +122,9 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     // Work-order milestones as events of the internal source yunjian-workorders (registered on its first run).
     createWorkOrderFactsJob({ db, sources, ingest, orgs: services.orgs, log: logger }),
     createNotificationDispatchJob({ db, senders: createChannelSenders({ smtpUrl: config.smtpUrl, mailFrom: config.smtpFrom }) }),
+    createScorecardRefreshJob({ scorecards: scorecards.scorecards }),
   ];
-  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, modules, jobs };
+  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, scorecards, modules, jobs };
 }
 
 export type Runtime = ReturnType<typeof buildRuntime>;

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { appendAudit, type ActionContext } from '../audit/index.ts';
 import type { OrgUnit } from '../orgs/index.ts';
-import { AppError, nextPeriod, periodKey, type Clock, type Grain } from '../shared/index.ts';
+import { AppError, nextPeriod, periodKey, previousPeriod, type Clock, type Grain } from '../shared/index.ts';
+import { rankUnits } from './boards.ts';
 import type { Db, Queryable } from '../store/index.ts';
 import { livePeriods } from './periods.ts';
 import { indicatorsOf, parseScheme, type Scheme } from './scheme.ts';
@@ -20,7 +21,10 @@ export interface IndicatorReads {
   /** An indicator's series for one org unit (periods in [from, to)). */
   series(code: string, org: OrgUnit, grain: Grain, from: Date, to: Date): Promise<{ points: readonly { periodStart: Date; value: number | null }[] }>;
   /** An indicator's value for each child of `org` in one period. */
-  breakdown(code: string, org: OrgUnit, grain: Grain, start: Date): Promise<{ breakdown: { children: readonly { org: { id: number }; value: number | null }[] } }>;
+  breakdown(code: string, org: OrgUnit, grain: Grain, start: Date): Promise<{
+    meta: { direction: 'higher_better' | 'lower_better' | 'neutral' };
+    breakdown: { periodKey: string; open: boolean; children: readonly { org: { id: number; code: string; name: string; nameEn: string | null }; value: number | null }[] };
+  }>;
   exists(code: string): Promise<boolean>;
 }
 
@@ -184,12 +188,12 @@ export function createScorecardsService(deps: ScorecardDeps) {
     },
 
     /** Results of an unsaved definition over the given units in one period (the editor's preview). */
-    async preview(definition: unknown, unitCodes: readonly string[], start: Date, mayManage: (org: OrgUnit) => boolean): Promise<ComputedResult[]> {
+    async preview(definition: unknown, unitCodes: readonly string[], start: Date, mayManage: (org: OrgUnit) => boolean): Promise<{ scheme: Scheme; units: OrgUnit[]; computed: ComputedResult[] }> {
       const scheme = parseOrThrow(definition, '/body/definition');
       await checkIndicators(scheme);
       const units = await unitsOf(unitCodes, mayManage);
       const stored: repo.StoredScheme = { id: 0, code: scheme.code, version: 0, definition, createdAt: clock.now(), updatedAt: clock.now(), updatedBy: '', unitIds: units.map((u) => u.id) };
-      return compute({ stored, scheme, units }, [start]);
+      return { scheme, units, computed: await compute({ stored, scheme, units }, [start]) };
     },
 
     /** Saves a new version (or creates the scheme), audited, then recomputes its live periods. */
@@ -213,6 +217,20 @@ export function createScorecardsService(deps: ScorecardDeps) {
       });
       await refresh(code);
       return load(code);
+    },
+
+    /** The children of `parent` ranked on any indicator in one period, with movement against the previous one. */
+    async indicatorRanking(code: string, parent: OrgUnit, grain: Grain, start: Date) {
+      if (!(await indicators.exists(code))) throw new AppError('INDICATOR_NOT_FOUND', `No indicator "${code}".`, { field: '/query/indicator' });
+      const now = await indicators.breakdown(code, parent, grain, start);
+      const before = await indicators.breakdown(code, parent, grain, previousPeriod(start, grain, await deps.timeZone()));
+      const direction = now.meta.direction === 'lower_better' ? 'lower_better' as const : 'higher_better' as const;
+      const values = (b: typeof now) => b.breakdown.children.map((c) => ({ unitId: c.org.id, value: c.value }));
+      return {
+        periodKey: now.breakdown.periodKey, open: now.breakdown.open, direction,
+        units: new Map(now.breakdown.children.map((c) => [c.org.id, c.org])),
+        ranked: rankUnits(values(now), values(before), direction),
+      };
     },
 
     periodKeyOf: async (start: Date, grain: Grain) => periodKey(start, grain, await deps.timeZone()),
