@@ -9,6 +9,7 @@ import { createProblemsModule } from './api/problems.routes.ts';
 import { createSettingsModule } from './api/settings.routes.ts';
 import { createQualityCostsModule } from './api/quality-costs.routes.ts';
 import { createScorecardsModule } from './api/scorecards.routes.ts';
+import { createCommitmentsModule } from './api/commitments.routes.ts';
 import { createSourcesModule } from './api/sources.routes.ts';
 import { createWorkOrdersModule } from './api/workorders.routes.ts';
 import { createApp, type AppModule } from './app.ts';
@@ -28,6 +29,7 @@ import { createQualityCostsService } from './quality-costs/index.ts';
 import { createRuleRuntime } from './rules/runtime.ts';
 import type { ScheduledJob } from './scheduler/index.ts';
 import { createScorecardRefreshJob, createScorecardServices } from './scorecards/index.ts';
+import { createCommitmentWarningJob, createCommitmentsService } from './commitments/index.ts';
 import { systemClock, type Clock } from './shared/index.ts';
 import { migrate, openDb, type Db } from './store/index.ts';
 import { createWorkOrderAlertConsumer } from './workorders/alert-consumer-service.ts';
@@ -92,6 +94,11 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       exists: async (code) => (await indicators.catalog.get(db, code)) !== null,
     },
   });
+  // Commitment warnings go to the closed loop like alert transitions: work orders routed to the owner.
+  const commitments = createCommitmentsService({
+    db, clock, timeZone, orgs: services.orgs, consumers: alertConsumers,
+    indicators: { series: (...args) => indicators.queries.series(...args), exists: async (code) => (await indicators.catalog.get(db, code)) !== null },
+  });
   const modules: AppModule[] = [
     createSourcesModule({ db, sources, ingest, quality, clock }),
     createIngestModule({ sources, ingest, clock }),
@@ -109,6 +116,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       orgCodes: async (ids) => new Map((await services.orgs.listByIds([...new Set(ids)])).map((o) => [o.id, o.code])),
     }),
     createScorecardsModule({ clock, sc: scorecards, timeZone }),
+    createCommitmentsModule({ clock, commitments, timeZone }),
     ...createLiveModules({
       db, clock, orgs: services.orgs, alerts: rules.alerts, workorders, sources, quality,
       indicators: { list: () => indicators.definitions.list(), series: (...args) => indicators.queries.series(...args) },
@@ -123,8 +131,9 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createWorkOrderFactsJob({ db, sources, ingest, orgs: services.orgs, log: logger }),
     createNotificationDispatchJob({ db, senders: createChannelSenders({ smtpUrl: config.smtpUrl, mailFrom: config.smtpFrom }) }),
     createScorecardRefreshJob({ scorecards: scorecards.scorecards }),
+    createCommitmentWarningJob({ commitments }),
   ];
-  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, scorecards, modules, jobs };
+  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, scorecards, commitments, modules, jobs };
 }
 
 export type Runtime = ReturnType<typeof buildRuntime>;
