@@ -18,19 +18,8 @@ export interface Commitment {
   readonly promise: string | null;
 }
 
-export interface CommitmentInput {
-  readonly code: string;
-  readonly parentId: number | null;
-  readonly level: number;
-  readonly nameZh: string;
-  readonly nameEn: string;
-  readonly ownerId: number;
-  readonly indicator: string;
-  readonly direction: 'higher_better' | 'lower_better';
-  readonly aggregate: 'mean' | 'sum';
-  readonly target: number;
-  readonly promise: string | null;
-}
+/** What is written: the commitment without its id and the owner's code and path (read by join). */
+export type CommitmentInput = Omit<Commitment, 'id' | 'ownerCode' | 'ownerPath'>;
 
 interface Row {
   id: number; code: string; parent_id: number | null; level: number; name_zh: string; name_en: string; owner_org_unit_id: number; owner_code: string; owner_path: string;

@@ -123,15 +123,8 @@ export function resultKey(orgUnitId: number, periodStart: Date): string {
   return `${String(orgUnitId)}@${String(periodStart.getTime())}`;
 }
 
-export interface ResultWrite {
-  readonly orgUnitId: number;
-  readonly periodStart: Date;
-  readonly schemeVersion: number;
-  readonly score: number;
-  readonly grade: string;
-  readonly complete: boolean;
-  readonly current: unknown;
-}
+/** A computed result to store: its trace (`current`) and the columns read without it. */
+export type ResultWrite = Pick<StoredResult, 'orgUnitId' | 'periodStart' | 'schemeVersion' | 'score' | 'grade' | 'complete'> & { readonly current: unknown };
 
 /** Upserts results (the published copy is left as it is). */
 export async function upsertResults(tx: Queryable, schemeId: number, rows: readonly ResultWrite[], now: Date): Promise<void> {
