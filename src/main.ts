@@ -9,6 +9,8 @@ import { createProblemsModule } from './api/problems.routes.ts';
 import { createSettingsModule } from './api/settings.routes.ts';
 import { createQualityCostsModule } from './api/quality-costs.routes.ts';
 import { createReportsModule } from './api/reports.routes.ts';
+import { createScorecardsModule } from './api/scorecards.routes.ts';
+import { createCommitmentsModule } from './api/commitments.routes.ts';
 import { createSourcesModule } from './api/sources.routes.ts';
 import { createWorkOrdersModule } from './api/workorders.routes.ts';
 import { createApp, type AppModule } from './app.ts';
@@ -28,6 +30,8 @@ import { createQualityCostsService } from './quality-costs/index.ts';
 import { createBulletinJob, createGatherService, createReportsService } from './reports/index.ts';
 import { createRuleRuntime } from './rules/runtime.ts';
 import type { ScheduledJob } from './scheduler/index.ts';
+import { createScorecardRefreshJob, createScorecardServices } from './scorecards/index.ts';
+import { createCommitmentWarningJob, createCommitmentsService } from './commitments/index.ts';
 import { systemClock, type Clock } from './shared/index.ts';
 import { migrate, openDb, type Db } from './store/index.ts';
 import { createWorkOrderAlertConsumer } from './workorders/alert-consumer-service.ts';
@@ -106,6 +110,19 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       sourceQuality: async (scopePath, from, to) => quality.qualityOf(await sources.list([scopePath]), from, to),
     }),
   });
+  // Scorecards read indicator values only through the indicators module's query service.
+  const scorecards = createScorecardServices({
+    db, clock, timeZone, orgs: services.orgs,
+    indicators: {
+      series: (...args) => indicators.queries.series(...args), breakdown: (...args) => indicators.queries.breakdown(...args),
+      exists: async (code) => (await indicators.catalog.get(db, code)) !== null,
+    },
+  });
+  // Commitment warnings go to the closed loop like alert transitions: work orders routed to the owner.
+  const commitments = createCommitmentsService({
+    db, clock, timeZone, orgs: services.orgs, consumers: alertConsumers,
+    indicators: { series: (...args) => indicators.queries.series(...args), exists: async (code) => (await indicators.catalog.get(db, code)) !== null },
+  });
   const modules: AppModule[] = [
     createSourcesModule({ db, sources, ingest, quality, clock }),
     createIngestModule({ sources, ingest, clock }),
@@ -123,6 +140,8 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       qualityCosts: createQualityCostsService({ db, timeZone, orgsInScope: (paths) => budgets.orgsInScope(paths) }), clock,
       orgCodes: async (ids) => new Map((await services.orgs.listByIds([...new Set(ids)])).map((o) => [o.id, o.code])),
     }),
+    createScorecardsModule({ clock, sc: scorecards, timeZone }),
+    createCommitmentsModule({ clock, commitments, timeZone }),
     ...createLiveModules({
       db, clock, orgs: services.orgs, alerts: rules.alerts, workorders, sources, quality,
       indicators: { list: () => indicators.definitions.list(), series: (...args) => indicators.queries.series(...args) },
@@ -137,8 +156,10 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createWorkOrderFactsJob({ db, sources, ingest, orgs: services.orgs, log: logger }),
     createNotificationDispatchJob({ db, senders: createChannelSenders({ smtpUrl: config.smtpUrl, mailFrom: config.smtpFrom }) }),
     createBulletinJob({ reports, log: logger }),
+    createScorecardRefreshJob({ scorecards: scorecards.scorecards }),
+    createCommitmentWarningJob({ commitments }),
   ];
-  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, reports, modules, jobs };
+  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, reports, scorecards, commitments, modules, jobs };
 }
 
 export type Runtime = ReturnType<typeof buildRuntime>;

@@ -92,8 +92,8 @@ describe(`scope enforcement over every route on ${testBackend}`, () => {
         // Only list routes in the liaison's own scope may answer, and never with B's data.
         expect(route.url.includes(':'), where).toBe(false);
         for (const marker of bMarkers) expect(res.body, where).not.toContain(marker);
-      } else if (res.statusCode === 400 && route.bodySchema !== undefined) {
-        // A probe body a route's own validation refuses changes nothing either (checked below).
+      } else if (res.statusCode === 400 && (route.bodySchema !== undefined || route.querySchema !== undefined)) {
+        // A probe body or query a route's own validation refuses changes and discloses nothing either (checked below).
         expect(res.json<{ error: { code: string } }>().error.code, where).toMatch(/VALIDATION|INVALID/);
       } else if (res.statusCode === 415 && route.bodySchema === undefined && route.method === 'POST') {
         // A file upload (no JSON body) sent without its file changes nothing either.

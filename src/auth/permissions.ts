@@ -22,17 +22,19 @@ export const permissions = [
   'workorder.read', 'workorder.act', 'workorder.manage',
   'budget.read', 'budget.write', 'budget.approve', 'budget.manage',
   'report.read', 'report.manage',
+  'scorecard.read', 'scorecard.appeal', 'scorecard.manage',
+  'commitment.read', 'commitment.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const readAll: readonly Permission[] = ['org.read', 'source.read', 'indicator.read', 'rule.read', 'alert.read', 'workorder.read', 'report.read'];
+const readAll: readonly Permission[] = ['org.read', 'source.read', 'indicator.read', 'rule.read', 'alert.read', 'workorder.read', 'report.read', 'scorecard.read', 'commitment.read'];
 
 export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
   admin: permissions,
   // Budgets (DOMAIN §8): a department enters its own budget and requests; finance (analyst) approves and
   // keeps the item tree; the executive approves (large out-of-budget spending) — approval levels say who.
   analyst: [...readAll, 'indicator.manage', 'rule.manage', 'alert.act', 'workorder.act', 'workorder.manage', 'budget.read', 'budget.write', 'budget.approve', 'budget.manage', 'report.manage'],
-  liaison: ['org.read', 'indicator.read', 'alert.read', 'workorder.read', 'workorder.act', 'budget.read', 'budget.write', 'report.read'],
+  liaison: ['org.read', 'indicator.read', 'alert.read', 'workorder.read', 'workorder.act', 'budget.read', 'budget.write', 'report.read', 'scorecard.read', 'scorecard.appeal', 'commitment.read'],
   executive: [...readAll, 'budget.read', 'budget.approve'],
   source: ['ingest.write'],
 };
