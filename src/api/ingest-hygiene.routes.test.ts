@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLog, buildIngest } from '../../test/support/ingest-app.ts';
+import { captureLog, buildIngest, multipartBody, registerSource } from '../../test/support/ingest-app.ts';
 import { createTestApp, type Client as TestClient, type TestApp } from '../../test/support/test-app.ts';
 
 /**
@@ -27,10 +27,9 @@ function post(url: string, payload: string | Buffer, contentType: string) {
   return t.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}`, 'content-type': contentType } });
 }
 
-function multipartBody(filename: string, contentType: string, content: Buffer): { body: Buffer; type: string } {
-  const boundary = '----yunjian-hygiene-boundary';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
-  return { body: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]), type: `multipart/form-data; boundary=${boundary}` };
+/** The batch report: how many were accepted, and every other record as [index, code, path]. */
+function expectOutcomes(res: { json: () => unknown }, accepted: number, issues: readonly (readonly [number, string, string])[]): void {
+  expect(res.json()).toMatchObject({ accepted, rejected: issues.length, issues: issues.map(([index, code, path]) => ({ index, code, path })) });
 }
 
 beforeAll(async () => {
@@ -38,14 +37,7 @@ beforeAll(async () => {
     modules: ({ db, services, clock }) => buildIngest({ db, accounts: services.accounts, clock, log }).modules,
   });
   admin = await t.signIn('admin');
-  const res = await admin.request({
-    method: 'POST', url: '/api/sources',
-    payload: { name: 'HIS hygiene', orgUnit: 'DEPT-A', allowedTypes: ['visit', 'charge', 'admission', 'discharge'], cadence: { kind: 'batches', everyMinutes: 15 } },
-  });
-  expect(res.statusCode).toBe(201);
-  const body = res.json<{ source: { id: number }; token: { secret: string } }>();
-  token = body.token.secret;
-  sourceId = body.source.id;
+  ({ sourceId, token } = await registerSource(admin, { name: 'HIS hygiene', orgUnit: 'DEPT-A', allowedTypes: ['visit', 'charge', 'admission', 'discharge'], cadence: { kind: 'batches', everyMinutes: 15 } }));
 }, 60_000);
 
 afterAll(async () => { await t.close(); });
@@ -56,14 +48,7 @@ describe('plausible event times', () => {
       visit('t-1'), visit('t-2', { occurredAt: '1800-01-01T00:00:00Z' }), visit('t-3', { occurredAt: '9999-12-31T23:59:59Z' }), visit('t-4', {}, { endedAt: '9999-12-31T00:00:00Z' }),
     ]), 'application/json');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({
-      accepted: 1, rejected: 3,
-      issues: [
-        { index: 1, code: 'INGEST_TIME_OUT_OF_RANGE', path: '/occurredAt' },
-        { index: 2, code: 'INGEST_TIME_OUT_OF_RANGE', path: '/occurredAt' },
-        { index: 3, code: 'INGEST_TIME_OUT_OF_RANGE', path: '/attributes/endedAt' },
-      ],
-    });
+    expectOutcomes(res, 1, [[1, 'INGEST_TIME_OUT_OF_RANGE', '/occurredAt'], [2, 'INGEST_TIME_OUT_OF_RANGE', '/occurredAt'], [3, 'INGEST_TIME_OUT_OF_RANGE', '/attributes/endedAt']]);
   });
 
   it('rejects them on the FHIR path', async () => {
@@ -83,14 +68,7 @@ describe('plausible event times', () => {
     const csv = Buffer.from(`编号,就诊号,时间,科室,医生\nr-1,V-1,2026-11-23 08:00,DEPT-A,D01\nr-2,V-2,1800-01-01 08:00,DEPT-A,D01\nr-3,V-3,9999-12-31 08:00,DEPT-A,D01\nr-4,V-4,2026-11-23 08:00,DEPT-A,${MOBILE}\n`);
     const upload = multipartBody('visits.csv', 'text/csv', csv);
     const res = await post('/api/ingest/file', upload.body, upload.type);
-    expect(res.json()).toMatchObject({
-      accepted: 1, rejected: 3,
-      issues: [
-        { index: 3, code: 'INGEST_TIME_OUT_OF_RANGE', path: 'row 3, column 时间' },
-        { index: 4, code: 'INGEST_TIME_OUT_OF_RANGE', path: 'row 4, column 时间' },
-        { index: 5, code: 'INGEST_UNDECLARED_IDENTIFIER', path: 'row 5, column 医生' },
-      ],
-    });
+    expectOutcomes(res, 1, [[3, 'INGEST_TIME_OUT_OF_RANGE', 'row 3, column 时间'], [4, 'INGEST_TIME_OUT_OF_RANGE', 'row 4, column 时间'], [5, 'INGEST_UNDECLARED_IDENTIFIER', 'row 5, column 医生']]);
   });
 });
 
@@ -105,17 +83,10 @@ describe('patient identifiers', () => {
       visit('i-6', {}, { sfzh: RESIDENT_ID }),
       visit('i-7', {}, { doctor: '110105491231002' }),
     ]), 'application/json');
-    expect(res.json()).toMatchObject({
-      accepted: 1,
-      issues: [
-        { index: 1, code: 'INGEST_UNDECLARED_IDENTIFIER', path: '/attributes/doctor' },
-        { index: 2, code: 'INGEST_UNDECLARED_IDENTIFIER', path: '/id' },
-        { index: 3, code: 'INGEST_UNDECLARED_IDENTIFIER', path: '/attributes/department' },
-        { index: 4, code: 'INGEST_UNDECLARED_IDENTIFIER', path: '/attributes/doctor' },
-        { index: 5, code: 'INGEST_UNKNOWN_FIELD', path: '/attributes/sfzh' },
-        { index: 6, code: 'INGEST_UNDECLARED_IDENTIFIER', path: '/attributes/doctor' },
-      ],
-    });
+    expectOutcomes(res, 1, [
+      [1, 'INGEST_UNDECLARED_IDENTIFIER', '/attributes/doctor'], [2, 'INGEST_UNDECLARED_IDENTIFIER', '/id'], [3, 'INGEST_UNDECLARED_IDENTIFIER', '/attributes/department'],
+      [4, 'INGEST_UNDECLARED_IDENTIFIER', '/attributes/doctor'], [5, 'INGEST_UNKNOWN_FIELD', '/attributes/sfzh'], [6, 'INGEST_UNDECLARED_IDENTIFIER', '/attributes/doctor'],
+    ]);
     expect(res.body).not.toContain(RESIDENT_ID);
   });
 
