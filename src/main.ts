@@ -79,6 +79,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     consumers: [indicators.rollupConsumer, rules.ingestConsumer], limits: { maxBodyBytes: config.bodyLimitBytes },
     // A process that evaluates rules leaves the event loop to its engine between group commits; one that only ingests overlaps two.
     maxConcurrentCommits: config.roles.includes('engine') ? 1 : 2,
+    eventTimes: { earliest: config.eventTimeEarliest, aheadMs: config.eventTimeAheadHours * 3_600_000 },
   });
   const timeZone = () => sources.timeZone();
   const budgets = createBudgetsService({ db });

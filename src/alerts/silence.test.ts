@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertLabels, isSilenced, parseSilence, silencedBy, type Matcher, type Silence, type SilenceableAlert } from './silence.ts';
+import { alertLabels, isSilenced, MATCHER_PATTERN_MAX_LENGTH, matchesAll, parseSilence, silencedBy, type Matcher, type Silence, type SilenceableAlert } from './silence.ts';
 
 const alert: SilenceableAlert = { ruleCode: 'wait_high', orgUnit: 'D1', category: 'outpatient', severity: 3, orgPath: ['G', 'H1', 'D1'], labels: { pack: 'default' } };
 const silence = (matchers: readonly Matcher[], patch: Partial<Silence> = {}): Silence => ({
@@ -61,9 +61,38 @@ describe('parseSilence', () => {
     ['an unreadable start', { ...valid, startsAt: 'soon' }, '/startsAt'],
     ['no reason', { ...valid, reason: '' }, '/reason'],
     ['no creator', { ...valid, createdBy: undefined }, '/createdBy'],
+    ['a back-reference (needs a backtracking engine)', { ...valid, matchers: [{ name: 'ruleCode', op: '=~', value: '(a+)\\1' }] }, '/matchers/0/value'],
+    ['a look-ahead (needs a backtracking engine)', { ...valid, matchers: [{ name: 'ruleCode', op: '=~', value: '(?=wait).*_high' }] }, '/matchers/0/value'],
+    ['an overlong pattern', { ...valid, matchers: [{ name: 'ruleCode', op: '=~', value: 'a'.repeat(MATCHER_PATTERN_MAX_LENGTH + 1) }] }, '/matchers/0/value'],
   ])('rejects %s', (_name, json, path) => {
     const r = parseSilence(json);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.map((e) => e.path)).toContain(path);
+  });
+});
+
+/**
+ * Patterns that take a backtracking engine exponential time on a non-matching input: `(.*)*Z` took
+ * 10 s on a 29-character rule code and hung the process at 35. Under RE2 each is a linear scan, so
+ * these inputs (far past where backtracking would never return) are answered at once; before the
+ * engine change this test never finishes.
+ */
+describe('regex matchers run in linear time', () => {
+  const long = 'a'.repeat(5000);
+  it.each(['(.*)*Z', '(a+)+Z', '(a|a)*Z', '(a|aa)+Z', '(.*a){20}Z', '(\\w+\\s?)*Z', '([a-z]+)*[0-9]'])('%s on 5,000 characters', (pattern) => {
+    const parsed = parseSilence(silence([{ name: 'ruleCode', op: '=~', value: pattern }]));
+    expect(parsed.ok).toBe(true);
+    expect(matchesAll([{ name: 'ruleCode', op: '=~', value: pattern }], { ruleCode: long })).toBe(false);
+    expect(matchesAll([{ name: 'ruleCode', op: '!~', value: pattern }], { ruleCode: long })).toBe(true);
+    expect(matchesAll([{ name: 'ruleCode', op: '=~', value: pattern }], { ruleCode: `${long}Z` })).toBe(pattern.endsWith('Z'));
+  });
+
+  it('keeps RE2 syntax: classes, alternation, Unicode', () => {
+    expect(matchesAll([{ name: 'orgUnit', op: '=~', value: '(H1|H2)-[A-Z]+-\\d{2}' }], { orgUnit: 'H2-ICU-07' })).toBe(true);
+    expect(matchesAll([{ name: 'orgUnit', op: '=~', value: '\\p{Han}+科' }], { orgUnit: '心内科' })).toBe(true);
+  });
+
+  it('a stored pattern that RE2 refuses never matches', () => {
+    expect(matchesAll([{ name: 'ruleCode', op: '=~', value: '(a)\\1' }], { ruleCode: 'aa' })).toBe(false);
   });
 });

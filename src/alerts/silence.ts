@@ -1,10 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { RE2JS } from 're2js';
 
 /**
  * Silences: label matchers with a start and an end, a creator and a reason (e.g. an approved change
  * window, §5). A silenced alert is still recorded; only its notification is held back. Regex
- * matchers are anchored at both ends, as in Alertmanager.
+ * matchers are anchored at both ends, as in Alertmanager, and use the same RE2 syntax: they are
+ * compiled with RE2JS, whose matching time is linear in the input, so a user-written pattern such
+ * as `(.*)*Z` cannot stall the alert view or the notification pipeline (a backtracking engine
+ * takes exponential time on it). Back-references and look-arounds, which need backtracking, are
+ * refused as invalid; a pattern is at most MATCHER_PATTERN_MAX_LENGTH characters.
  */
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -55,7 +60,9 @@ export function parseSilence(json: unknown): ParseSilenceResult {
   const s = json as Silence;
   const errors: { path: string; message: string }[] = [];
   s.matchers.forEach((m, i) => {
-    if ((m.op === '=~' || m.op === '!~') && compile(m.value) === null) errors.push({ path: `/matchers/${i}/value`, message: 'invalid regular expression' });
+    if (m.op !== '=~' && m.op !== '!~') return;
+    if (m.value.length > MATCHER_PATTERN_MAX_LENGTH) errors.push({ path: `/matchers/${i}/value`, message: `regular expression longer than ${String(MATCHER_PATTERN_MAX_LENGTH)} characters` });
+    else if (compile(m.value) === null) errors.push({ path: `/matchers/${i}/value`, message: 'invalid regular expression (RE2 syntax; no back-references or look-arounds)' });
   });
   if (s.matchers.every((m) => matchesValue(m, ''))) errors.push({ path: '/matchers', message: 'matchers would silence every alert' });
   const start = Date.parse(s.startsAt);
@@ -66,12 +73,27 @@ export function parseSilence(json: unknown): ParseSilenceResult {
   return errors.length > 0 ? { ok: false, errors } : { ok: true, silence: s };
 }
 
-function compile(pattern: string): RegExp | null {
-  try {
-    return new RegExp(`^(?:${pattern})$`, 'u');
-  } catch {
-    return null;
+/** Longest regex pattern a matcher may hold; longer ones are refused when saved and never match when read back. */
+export const MATCHER_PATTERN_MAX_LENGTH = 256;
+
+/** Compiled patterns by source; silences are few and re-read on every pass, so compiling once each matters. Bounded so that stored junk cannot grow it without limit. */
+const compiled = new Map<string, RE2JS | null>();
+const COMPILED_CACHE_SIZE = 512;
+
+function compile(pattern: string): RE2JS | null {
+  const cached = compiled.get(pattern);
+  if (cached !== undefined) return cached;
+  let re: RE2JS | null = null;
+  if (pattern.length <= MATCHER_PATTERN_MAX_LENGTH) {
+    try {
+      re = RE2JS.compile(`^(?:${pattern})$`);
+    } catch {
+      re = null;
+    }
   }
+  if (compiled.size >= COMPILED_CACHE_SIZE) compiled.clear();
+  compiled.set(pattern, re);
+  return re;
 }
 
 function matchesValue(m: Matcher, actual: string): boolean {
@@ -82,7 +104,7 @@ function matchesValue(m: Matcher, actual: string): boolean {
       return actual !== m.value;
     case '=~':
     case '!~': {
-      const hit = compile(m.value)?.test(actual) ?? false;
+      const hit = compile(m.value)?.matches(actual) ?? false;
       return m.op === '=~' ? hit : !hit;
     }
   }

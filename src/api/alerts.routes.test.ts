@@ -102,6 +102,24 @@ describe('alerts routes', () => {
     expect((await analyst.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(200);
   });
 
+  it('answers at once with a catastrophic-backtracking silence on record, and refuses patterns only a backtracking engine runs', async () => {
+    const evil = await analyst.request({
+      method: 'POST', url: '/api/silences',
+      payload: { orgUnit: 'DEPT-A', matchers: [{ name: 'ruleCode', op: '=~', value: '(.*)*Z' }], endsAt: '2026-11-24T00:00:00Z', reason: 'redos probe' },
+    });
+    expect(evil.statusCode).toBe(201);
+    const detail = await analyst.request({ method: 'GET', url: `/api/alerts/${String(ids.get('DEPT-A'))}` });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json<{ silencedBy: unknown[] }>().silencedBy).toEqual([]);
+    expect((await analyst.request({ method: 'DELETE', url: `/api/silences/${String(evil.json<{ id: number }>().id)}` })).statusCode).toBe(200);
+    const backref = await analyst.request({
+      method: 'POST', url: '/api/silences',
+      payload: { orgUnit: 'DEPT-A', matchers: [{ name: 'ruleCode', op: '=~', value: '(wait)_\\1' }], endsAt: '2026-11-24T00:00:00Z', reason: 'r' },
+    });
+    expect(backref.statusCode).toBe(400);
+    expect(backref.json()).toMatchObject({ error: { code: 'SILENCE_INVALID', details: { field: '/body/matchers/0/value' } } });
+  });
+
   it('creates a silence from matchers in an org subtree and refuses one that would match everything', async () => {
     const ok = await analyst.request({
       method: 'POST', url: '/api/silences',

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLog, buildIngest } from '../../test/support/ingest-app.ts';
+import { captureLog, buildIngest, multipartBody, registerSource } from '../../test/support/ingest-app.ts';
 import { createTestApp, type Client as TestClient, type TestApp } from '../../test/support/test-app.ts';
 
 let t: TestApp;
@@ -22,13 +22,6 @@ function post(url: string, payload: string | Buffer, contentType: string, header
   return t.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}`, 'content-type': contentType, ...headers } });
 }
 
-function multipartBody(filename: string, contentType: string, content: Buffer): { body: Buffer; type: string } {
-  const boundary = '----yunjian-test-boundary';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { body: Buffer.concat([head, content, tail]), type: `multipart/form-data; boundary=${boundary}` };
-}
-
 beforeAll(async () => {
   t = await createTestApp({
     modules: ({ db, services, clock }) => {
@@ -37,14 +30,9 @@ beforeAll(async () => {
     },
   });
   admin = await t.signIn('admin');
-  const res = await admin.request({
-    method: 'POST', url: '/api/sources',
-    payload: { name: 'HIS 心内科', orgUnit: 'DEPT-A', allowedTypes: ['visit', 'charge', 'prescription', 'admission', 'discharge', 'appointment'], cadence: { kind: 'batches', everyMinutes: 15, from: '08:00', to: '18:00' } },
-  });
-  expect(res.statusCode).toBe(201);
-  const body = res.json<{ source: { id: number }; token: { secret: string } }>();
-  token = body.token.secret;
-  sourceId = body.source.id;
+  ({ sourceId, token } = await registerSource(admin, {
+    name: 'HIS 心内科', orgUnit: 'DEPT-A', allowedTypes: ['visit', 'charge', 'prescription', 'admission', 'discharge', 'appointment'], cadence: { kind: 'batches', everyMinutes: 15, from: '08:00', to: '18:00' },
+  }));
 }, 60_000);
 
 afterAll(async () => { await t.close(); });

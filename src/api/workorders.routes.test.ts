@@ -192,6 +192,41 @@ describe('work-order routes', () => {
     expect((await analyst.request({ method: 'GET', url: '/api/calendar?group=DEPT-A' })).statusCode).toBe(400);
   });
 
+  it('names only people entitled to the order: assignees who may act on it, watchers and contacts who may read it', async () => {
+    const refused = (res: { statusCode: number; json: () => unknown }, field: string) => {
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 'WORKORDER_PERSON_OUT_OF_SCOPE', details: { field } } });
+    };
+    const create = (extra: Record<string, unknown>) => liaisonA.request({ method: 'POST', url: '/api/workorders', payload: { title: 't', severity: 3, category: 'access', orgUnit: 'DEPT-A', ...extra } });
+    // Another department's liaison, a nonexistent id, and an executive (who may read but not act) as assignee.
+    refused(await create({ assignees: [ids['liaison.b']] }), '/body/assignees');
+    refused(await create({ assignees: ['999999'] }), '/body/assignees');
+    refused(await create({ assignees: [ids.exec] }), '/body/assignees');
+    refused(await create({ watchers: [ids['liaison.b']] }), '/body/watchers');
+    const { order } = await open(liaisonA, 'DEPT-A', { assignees: [ids['liaison.a']], watchers: [ids.exec] });
+    expect(order.watchers).toEqual([ids.exec]);
+    refused(await act(liaisonA, order.id, { kind: 'assign', assignees: [ids['liaison.a'], ids['liaison.b']] }), '/body/assignees');
+    refused(await act(liaisonA, order.id, { kind: 'watch', userId: ids['liaison.b'], watching: true }), '/body/userId');
+    refused(await act(liaisonA, order.id, { kind: 'watch', userId: '999999', watching: true }), '/body/userId');
+    expect((await act(analyst, order.id, { kind: 'assign', assignees: [ids['admin.a']] })).statusCode).toBe(200);
+    const rejectedAudit = await t.t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_entry WHERE action = 'workorder.assigned' AND target_id = $1", [order.id]);
+    expect(rejectedAudit.rows[0]?.n).toBe(1);
+    refused(await analyst.request({ method: 'PUT', url: '/api/routing/contacts', payload: { orgUnit: 'DEPT-A', target: 'department_head', userIds: [ids['liaison.b']] } }), '/body/userIds');
+    refused(await analyst.request({ method: 'PUT', url: '/api/routing/routes', payload: { orgUnit: 'DEPT-B', category: 'x', liaisons: [ids['liaison.a']] } }), '/body/liaisons');
+  });
+
+  it('shows display names only of people who may read the order', async () => {
+    const { order } = await open(analyst, 'DEPT-A');
+    // As an order stored before people were checked: another department's liaison among its watchers.
+    await t.t.db.query('UPDATE work_order SET watchers = $2 WHERE id = $1', [order.id, [ids['liaison.b'], ids.exec]]);
+    const detail = (await liaisonA.request({ method: 'GET', url: `/api/workorders/${order.id}` })).json<{ people: Record<string, string> }>();
+    expect(detail.people).toEqual({ [ids.analyst ?? '']: 'analyst', [ids['liaison.a'] ?? '']: 'liaison.a', [ids.exec ?? '']: 'exec' });
+    await t.t.db.query('UPDATE work_order SET assignees = $2 WHERE id = $1', [order.id, [ids['liaison.b']]]);
+    const listed = (await liaisonA.request({ method: 'GET', url: '/api/workorders' })).json<{ people: Record<string, string> }>();
+    expect(Object.keys(listed.people)).not.toContain(ids['liaison.b']);
+    expect(listed.people[ids.analyst ?? '']).toBe('analyst');
+  });
+
   it('manages the duty roster and escalation contacts', async () => {
     const add = await analyst.request({ method: 'POST', url: '/api/routing/roster', payload: { orgUnit: 'DEPT-A', userId: ids['liaison.a'], from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' } });
     expect(add.statusCode, add.body).toBe(201);

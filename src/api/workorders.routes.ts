@@ -74,7 +74,7 @@ function registerOrderRoutes(app: FastifyInstance, deps: WorkOrdersModuleDeps): 
     const principal = principalOf(request);
     // The console offers exactly these: legal in the state, in the caller's scope, and by the right person.
     const yourCommands = can(principal, 'workorder.act', stored.orgPath) ? commandsForActor(stored.order, workOrderActor(principal, stored.orgPath)) : [];
-    const people = Object.fromEntries(await workorders.people(mentionedIds(stored, events.map((e) => e.actor))));
+    const people = Object.fromEntries(await workorders.people([{ orgPath: stored.orgPath, ids: mentionedIds(stored, events.map((e) => e.actor)) }]));
     return {
       order, timeline, suggestions, yourCommands, people,
       comments: stored.order.comments.map((c) => ({ author: c.author, at: c.at.toISOString(), text: c.text })),
@@ -112,7 +112,7 @@ function registerOrderRoutes(app: FastifyInstance, deps: WorkOrdersModuleDeps): 
     const clocks = await workorders.clocks(list, clock.now());
     const rows = list.map((s, i) => ({ s, c: clocks[i] })).filter((r): r is { s: StoredWorkOrder; c: NonNullable<typeof r.c> } =>
       r.c !== undefined && (q.overdue === undefined || r.c.overdue === q.overdue)).slice(0, limit);
-    const people = await workorders.people(rows.flatMap((r) => [r.s.order.originator, ...r.s.order.assignees]));
+    const people = await workorders.people(rows.map((r) => ({ orgPath: r.s.orgPath, ids: [r.s.order.originator, ...r.s.order.assignees] })));
     return { items: rows.map((r) => viewOrder(r.s, r.c)), people: Object.fromEntries(people) };
   });
 

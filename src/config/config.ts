@@ -27,6 +27,10 @@ export interface Config {
   /** SMTP server for e-mail notifications, smtp(s)://user:pass@host:port. */
   readonly smtpUrl: string | undefined;
   readonly smtpFrom: string;
+  /** Earliest accepted event time; records about an earlier instant are rejected (INGEST_TIME_OUT_OF_RANGE). */
+  readonly eventTimeEarliest: Date;
+  /** How many hours past the time of ingest an event time may lie. */
+  readonly eventTimeAheadHours: number;
 }
 
 export type ProcessRole = 'api' | 'ingest' | 'engine' | 'scheduler';
@@ -54,6 +58,8 @@ export const configVariables: readonly ConfigVariable[] = [
   { name: 'YUNJIAN_ROLES', default: 'api,ingest,engine,scheduler', description: 'Roles this process runs; several processes can share one PostgreSQL.' },
   { name: 'YUNJIAN_SMTP_URL', default: '(unset)', description: 'SMTP server for e-mail notifications, e.g. smtps://user:pass@mail.example.org:465. Without it e-mail deliveries fail and are retried.', secret: true },
   { name: 'YUNJIAN_SMTP_FROM', default: 'yunjian@localhost', description: 'Sender address of notification e-mails.' },
+  { name: 'YUNJIAN_EVENT_TIME_EARLIEST', default: '1990-01-01', description: 'Earliest plausible event time (a date, UTC, or a date-time with offset); an ingested record with an earlier date-time is rejected with INGEST_TIME_OUT_OF_RANGE.' },
+  { name: 'YUNJIAN_EVENT_TIME_AHEAD_HOURS', default: '24', description: 'How many hours past the time of ingest an event date-time may lie before the record is rejected with INGEST_TIME_OUT_OF_RANGE.' },
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -90,6 +96,16 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new AppError('CONFIG_INVALID', `${name} must be true or false, got "${raw}"`, { variable: name });
 }
 
+function instant(env: Env, name: string, fallback: string): Date {
+  const raw = read(env, name) ?? fallback;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || !Number.isFinite(ms)) {
+    throw new AppError('CONFIG_INVALID', `${name} must be a date (YYYY-MM-DD) or a date-time with offset, got "${raw}"`, { variable: name });
+  }
+  return new Date(ms);
+}
+
 function roles(env: Env): readonly ProcessRole[] {
   const raw = read(env, 'YUNJIAN_ROLES');
   if (raw === undefined) return allRoles;
@@ -117,5 +133,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     roles: roles(env),
     smtpUrl: read(env, 'YUNJIAN_SMTP_URL'),
     smtpFrom: read(env, 'YUNJIAN_SMTP_FROM') ?? 'yunjian@localhost',
+    eventTimeEarliest: instant(env, 'YUNJIAN_EVENT_TIME_EARLIEST', '1990-01-01'),
+    eventTimeAheadHours: integer(env, 'YUNJIAN_EVENT_TIME_AHEAD_HOURS', 24, 0, 24 * 366),
   });
 }

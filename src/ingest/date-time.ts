@@ -53,3 +53,33 @@ export function normaliseDateTime(text: string): string {
   const ms = parseOffsetDateTime(text);
   return ms === undefined ? text : new Date(ms).toISOString();
 }
+
+/**
+ * The instants an event may be about: from a fixed earliest date to a margin past the time of
+ * ingest. A year typed as 1800 or 9999 is a data-entry or conversion error, not an event; stored,
+ * it would make every period between it and today part of the source's history.
+ */
+export interface EventTimeWindow {
+  /** Epoch ms of the earliest accepted instant (inclusive). */
+  readonly fromMs: number;
+  /** Epoch ms of the latest accepted instant (inclusive). */
+  readonly toMs: number;
+}
+
+export interface EventTimeLimits {
+  /** The earliest accepted instant (default 1990-01-01T00:00:00Z). */
+  readonly earliest: Date;
+  /** How far past the time of ingest an event may lie, in ms (default one day: clocks drift, schedules look ahead). */
+  readonly aheadMs: number;
+}
+
+export const DEFAULT_EVENT_TIME_LIMITS: EventTimeLimits = { earliest: new Date('1990-01-01T00:00:00Z'), aheadMs: 24 * 3_600_000 };
+
+/** The window at the instant of ingest `now`. */
+export function eventTimeWindow(limits: EventTimeLimits, now: Date): EventTimeWindow {
+  return { fromMs: limits.earliest.getTime(), toMs: now.getTime() + limits.aheadMs };
+}
+
+export function isInWindow(ms: number, window: EventTimeWindow): boolean {
+  return ms >= window.fromMs && ms <= window.toMs;
+}

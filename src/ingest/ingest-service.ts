@@ -14,14 +14,16 @@ import { parseJsonArray } from './adapters/json-array.ts';
 import { parseNdjson } from './adapters/ndjson.ts';
 import { parseCsv, parseXlsx } from './adapters/tabular.ts';
 import { rowPath } from './adapters/tabular-mapping.ts';
-import { concatBytes, scanDepth, toBytes, type ByteSource, type ParseLimits, type ParsedRecord, type RecordError } from './adapters/stream-kit.ts';
+import { concatBytes, jsonSyntaxMessage, scanDepth, toBytes, type ByteSource, type ParseLimits, type ParsedRecord, type RecordError } from './adapters/stream-kit.ts';
 import { createBatchCommitter, type BatchResult, type Candidate, type IngestLogger, type RecordOutcome } from './commit-service.ts';
+import { findIdentifier } from './identifier-detect.ts';
 import { listQuarantine } from './quarantine-repo.ts';
 import { idempotentPseudonymiser, pseudonymiseRawPayload } from './quarantine-service.ts';
 import type { EventRegistry } from './registry.ts';
 import type { Source } from './source-repo.ts';
 import type { SourcesService } from './sources-service.ts';
 import type { IngestCommitConsumer } from './stored-event.ts';
+import { DEFAULT_EVENT_TIME_LIMITS, eventTimeWindow, type EventTimeLimits, type EventTimeWindow } from './date-time.ts';
 import { validateEvent } from './validate.ts';
 import { AppError } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
@@ -61,6 +63,8 @@ export interface IngestServiceDeps {
   readonly limits?: Partial<IngestLimits>;
   /** Group commits in flight at once (commit-service.ts; default 1). */
   readonly maxConcurrentCommits?: number;
+  /** The plausible event times (default 1990-01-01 to a day past the time of ingest); a record with a date-time outside is rejected. */
+  readonly eventTimes?: EventTimeLimits;
 }
 
 export function toReport(result: BatchResult): BatchReport {
@@ -98,9 +102,11 @@ function eventTypeOf(raw: unknown, registry: EventRegistry): string {
   return typeof t === 'string' && registry.lookup(t) !== undefined ? t : '';
 }
 
-function eventIdOf(raw: unknown): string | null {
+/** The id a rejected record gave itself, for the report and quarantine; pseudonymised when it looks like a patient identifier. */
+function eventIdOf(raw: unknown, pseudonymise: (raw: string) => string): string | null {
   const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['id'] : undefined;
-  return typeof id === 'string' ? id.slice(0, 128) : null;
+  if (typeof id !== 'string') return null;
+  return findIdentifier(id) === undefined ? id.slice(0, 128) : pseudonymise(id);
 }
 
 export function createIngestService(deps: IngestServiceDeps) {
@@ -110,16 +116,20 @@ export function createIngestService(deps: IngestServiceDeps) {
   let inFlight = 0;
 
   /** Validate one parsed record into a candidate (events and rows alike). */
-  function candidateOf(rec: ParsedRecord, index: number, registry: EventRegistry, format: 'event' | 'row', pseudonymise: (raw: string) => string, path?: (pointer: string) => string): Candidate {
+  const eventTimes = deps.eventTimes ?? DEFAULT_EVENT_TIME_LIMITS;
+
+  function candidateOf(
+    rec: ParsedRecord, index: number, registry: EventRegistry, format: 'event' | 'row', pseudonymise: (raw: string) => string, timeWindow: EventTimeWindow, path?: (pointer: string) => string,
+  ): Candidate {
     if ('error' in rec) {
       return { index, format, rejected: { code: rec.error.code, message: rec.error.message, path: rec.error.path }, payload: null, payloadBytes: 0, eventId: null, eventType: '' };
     }
-    const result = validateEvent(rec.value, registry, { pseudonymise });
+    const result = validateEvent(rec.value, registry, { pseudonymise, timeWindow });
     if (result.ok) return { index, format, event: result.event };
     const payload = pseudonymiseRawPayload(rec.value, pseudonymise, registry);
     return {
       index, format, rejected: { code: result.code, message: result.message, path: path ? path(result.path) : result.path }, payload,
-      payloadBytes: JSON.stringify(payload).length, eventId: eventIdOf(rec.value), eventType: eventTypeOf(rec.value, registry),
+      payloadBytes: JSON.stringify(payload).length, eventId: eventIdOf(rec.value, pseudonymise), eventType: eventTypeOf(rec.value, registry),
     };
   }
 
@@ -189,10 +199,11 @@ export function createIngestService(deps: IngestServiceDeps) {
       const registry = await deps.sources.registryOf(source);
       const input = bounded(body, limits.maxBodyBytes);
       const records = format === 'json' ? parseJsonArray(input.stream, parseLimits) : parseNdjson(input.stream, parseLimits);
+      const timeWindow = eventTimeWindow(eventTimes, now);
       const candidates: Candidate[] = [];
       for await (const rec of records) {
         if ('error' in rec && rec.error.fatal === true) throw fatalError(rec.error);
-        candidates.push(candidateOf(rec, rec.index, registry, 'event', deps.pseudonymise));
+        candidates.push(candidateOf(rec, rec.index, registry, 'event', deps.pseudonymise, timeWindow));
       }
       return toReport(await commit(source, candidates, now));
     },
@@ -200,7 +211,7 @@ export function createIngestService(deps: IngestServiceDeps) {
     /** A FHIR Bundle (batch/transaction) or bulk NDJSON; answers with a FHIR response Bundle. */
     async ingestFhir(source: Source, kind: 'bundle' | 'ndjson', body: ByteSource, now: Date): Promise<{ bundle: Record<string, unknown>; report: BatchReport }> {
       const registry = await deps.sources.registryOf(source);
-      const options = { registry, pseudonymise: deps.pseudonymise, defaultOrgUnit: source.orgCode, timeZone: await deps.sources.timeZone() };
+      const options = { registry, pseudonymise: deps.pseudonymise, defaultOrgUnit: source.orgCode, timeZone: await deps.sources.timeZone(), timeWindow: eventTimeWindow(eventTimes, now) };
       const mapped: { entry: number; result: FhirEntryResult; resource: unknown }[] = [];
       let type: 'batch' | 'transaction' = 'batch';
       if (kind === 'ndjson') {
@@ -239,13 +250,14 @@ export function createIngestService(deps: IngestServiceDeps) {
       let encoding: EncodingReport | undefined;
       const csvEncoding = { ...(declared === undefined ? {} : { declared }), onEncoding: (r: EncodingReport) => { encoding = r; } };
       const rows = format === 'csv' ? parseCsv(input.stream, mapping, registry, parseLimits, csvEncoding) : parseXlsx(input.stream, mapping, registry, parseLimits);
+      const timeWindow = eventTimeWindow(eventTimes, now);
       const candidates: Candidate[] = [];
       for await (const rec of rows) {
         if ('error' in rec && rec.error.fatal === true) {
           if (input.overflowed()) throw bodyTooLarge(limits.maxBodyBytes);
           throw fatalError(rec.error);
         }
-        candidates.push(candidateOf(rec, rec.row, registry, 'row', deps.pseudonymise, (pointer) => rowPath(mapping, rec.row, pointer)));
+        candidates.push(candidateOf(rec, rec.row, registry, 'row', deps.pseudonymise, timeWindow, (pointer) => rowPath(mapping, rec.row, pointer)));
       }
       if (input.overflowed()) throw bodyTooLarge(limits.maxBodyBytes);
       const report = toReport(await commit(source, candidates, now));
@@ -261,6 +273,7 @@ export function createIngestService(deps: IngestServiceDeps) {
     async reprocess(source: Source, now: Date, max = 5_000): Promise<{ processed: number; settled: number; stillOpen: number }> {
       const registry = await deps.sources.registryOf(source);
       const pseudonymise = idempotentPseudonymiser(deps.pseudonymise);
+      const timeWindow = eventTimeWindow(eventTimes, now);
       let afterId = 0;
       let processed = 0;
       let settled = 0;
@@ -271,11 +284,11 @@ export function createIngestService(deps: IngestServiceDeps) {
         const candidates: Candidate[] = [];
         for (const q of page) {
           if (q.format === 'fhir') {
-            const r = mapResource(q.payload, { registry, pseudonymise, defaultOrgUnit: source.orgCode, timeZone: await deps.sources.timeZone() });
+            const r = mapResource(q.payload, { registry, pseudonymise, defaultOrgUnit: source.orgCode, timeZone: await deps.sources.timeZone(), timeWindow });
             if (r.outcome === 'accepted') for (const event of r.events) candidates.push({ index: q.id, format: 'fhir', event });
             else if (r.outcome === 'rejected') candidates.push({ index: q.id, format: 'fhir', rejected: { code: r.code, message: r.message, path: r.path }, payload: null, payloadBytes: 0, eventId: null, eventType: '' });
           } else {
-            candidates.push(candidateOf({ index: q.id, value: q.payload }, q.id, registry, q.format, pseudonymise));
+            candidates.push(candidateOf({ index: q.id, value: q.payload }, q.id, registry, q.format, pseudonymise, timeWindow));
           }
         }
         const batch = await commit(source, candidates, now, { reprocess: true });
@@ -303,6 +316,6 @@ function parseBundleBytes(bytes: Uint8Array, maxDepth: number): unknown {
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
   } catch (e) {
-    throw new AppError('INGEST_BATCH_MALFORMED', e instanceof SyntaxError ? e.message : 'The body is not valid JSON.', { reason: 'INGEST_MALFORMED_JSON' });
+    throw new AppError('INGEST_BATCH_MALFORMED', `The body is ${jsonSyntaxMessage(e)}.`, { reason: 'INGEST_MALFORMED_JSON' });
   }
 }

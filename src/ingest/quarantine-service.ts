@@ -4,11 +4,14 @@
  * identifiers are found by name: known identifying keys (patient, subject, identifier, name,
  * telecom, …) and the schema-marked attributes of the record's type have every scalar beneath
  * them pseudonymised; `Patient/<id>` references anywhere keep only the pseudonym; a FHIR Patient
- * resource keeps nothing but pseudonyms. Strings are clipped and made storable (no NUL, no lone
+ * resource keeps nothing but pseudonyms; and any other value that looks like an identifier
+ * (identifier-detect.ts: an identity, mobile or labelled record number) is pseudonymised too, so a
+ * record refused for carrying one in the wrong place does not keep it in quarantine. Strings are clipped and made storable (no NUL, no lone
  * surrogates). A record that could not be parsed keeps no payload at all.
  */
 import type { TSchema } from '@sinclair/typebox';
 import { storableText } from './commit-service.ts';
+import { findIdentifier, findIdentifierIn } from './identifier-detect.ts';
 import { PSEUDONYM_PATTERN } from './pseudonymise.ts';
 import type { EventRegistry } from './registry.ts';
 import { PATIENT_IDENTIFYING } from './schema-kit.ts';
@@ -16,6 +19,8 @@ import { PATIENT_IDENTIFYING } from './schema-kit.ts';
 const PII_KEYS = new Set([
   'patient', 'patientid', 'patient_id', 'patientname', 'subject', 'beneficiary', 'identifier', 'name', 'given', 'family', 'telecom',
   'phone', 'mobile', 'email', 'address', 'birthdate', 'idcard', 'idnumber', 'id_card', 'mrn', 'ssn', 'guarantor', 'contact', 'insuranceno',
+  // Pinyin abbreviations Chinese HIS exports use: 身份证号, 证件号码, 手机号(码), 联系电话, 病案号, 病历号, 住院号.
+  'sfzh', 'sfzhm', 'zjhm', 'sjh', 'sjhm', 'lxdh', 'bah', 'blh', 'zyh',
 ]);
 const MAX_STRING = 1024;
 const MAX_ITEMS = 200;
@@ -47,9 +52,9 @@ export function pseudonymiseRawPayload(raw: unknown, pseudonymise: (raw: string)
         return storable(`${ref[1] ?? ''}${PSEUDONYM_PATTERN.test(id) ? id : pseudonymise(id)}${ref[3] ?? ''}`);
       }
       if (hide) return PSEUDONYM_PATTERN.test(value) ? value : pseudonymise(value);
-      return storable(value);
+      return findIdentifier(value) === undefined ? storable(value) : pseudonymise(value);
     }
-    if (typeof value === 'number') return hide ? pseudonymise(String(value)) : Number.isFinite(value) ? value : null;
+    if (typeof value === 'number') return hide || findIdentifierIn(value) !== undefined ? pseudonymise(String(value)) : Number.isFinite(value) ? value : null;
     if (typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v: unknown) => walk(v, depth + 1, hide, key));
     const obj = value as Record<string, unknown>;

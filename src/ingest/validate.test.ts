@@ -4,6 +4,7 @@ import { contentHash } from './content-hash.ts';
 import { compileCustomSchema } from './custom-schema.ts';
 import { createPseudonymiser, PSEUDONYM_PATTERN } from './pseudonymise.ts';
 import { createEventRegistry } from './registry.ts';
+import { DEFAULT_EVENT_TIME_LIMITS, eventTimeWindow } from './date-time.ts';
 import { validateEvent } from './validate.ts';
 
 const pseudonymise = createPseudonymiser(new TextEncoder().encode('test-key-0123456789abcdef'));
@@ -120,5 +121,38 @@ describe('validateEvent', () => {
         }
       }),
     );
+  });
+});
+
+describe('plausible event times', () => {
+  const now = new Date('2026-01-05T08:00:00Z');
+  const timeWindow = eventTimeWindow(DEFAULT_EVENT_TIME_LIMITS, now);
+  const at = (occurredAt: string, attributes: Record<string, unknown> = charge, type = 'charge') =>
+    validateEvent({ ...base, type, occurredAt, attributes }, registry, { pseudonymise, timeWindow });
+
+  it.each([
+    ['1800-01-01', '1800-01-01T00:00:00Z'],
+    ['9999-12-31', '9999-12-31T23:59:59Z'],
+    ['just before 1990', '1989-12-31T23:59:59+00:00'],
+    ['more than a day ahead', '2026-01-06T08:00:01Z'],
+  ])('rejects occurredAt %s', (_name, occurredAt) => {
+    expect(at(occurredAt)).toMatchObject({ ok: false, code: 'INGEST_TIME_OUT_OF_RANGE', path: '/occurredAt' });
+  });
+
+  it.each([['1990-01-01 itself', '1990-01-01T08:00:00+08:00'], ['now', '2026-01-05T08:00:00Z'], ['a day ahead', '2026-01-06T16:00:00+08:00']])('accepts %s', (_name, occurredAt) => {
+    expect(at(occurredAt).ok).toBe(true);
+  });
+
+  it('checks attribute date-times too, allowing a booked slot up to a year ahead', () => {
+    const appointment = (slotAt: string) => at('2026-01-05T08:00:00Z', { appointmentId: 'a1', slotAt }, 'appointment');
+    expect(appointment('2026-06-30T09:00:00+08:00').ok).toBe(true);
+    expect(appointment('9999-12-31T00:00:00Z')).toMatchObject({ ok: false, code: 'INGEST_TIME_OUT_OF_RANGE', path: '/attributes/slotAt' });
+    expect(appointment('1800-01-01T00:00:00Z')).toMatchObject({ ok: false, code: 'INGEST_TIME_OUT_OF_RANGE', path: '/attributes/slotAt' });
+  });
+
+  it('takes its bounds from the limits', () => {
+    const narrow = eventTimeWindow({ earliest: new Date('2020-01-01T00:00:00Z'), aheadMs: 0 }, now);
+    expect(validateEvent({ ...base, occurredAt: '2019-12-31T00:00:00Z', attributes: charge }, registry, { pseudonymise, timeWindow: narrow })).toMatchObject({ code: 'INGEST_TIME_OUT_OF_RANGE' });
+    expect(validateEvent({ ...base, occurredAt: '2026-01-05T08:00:01Z', attributes: charge }, registry, { pseudonymise, timeWindow: narrow })).toMatchObject({ code: 'INGEST_TIME_OUT_OF_RANGE' });
   });
 });

@@ -4,13 +4,18 @@
  * as are attributes the type's schema does not name. The first problem found is reported, with a
  * stable code and a JSON pointer. On success every date-time is normalised to UTC and every
  * patient-identifying value (the envelope `patient` and schema-marked attributes) is replaced by
- * its pseudonym, so the returned event never holds a raw identifier.
+ * its pseudonym, so the returned event never holds a raw identifier. Given a time window, an
+ * occurredAt outside it, or an attribute date-time before it or more than a year past it, is
+ * rejected (INGEST_TIME_OUT_OF_RANGE): 1800-01-01 or 9999-12-31 is an entry error, not an event.
+ * A value that looks like a patient identifier (identifier-detect.ts) in the event id or in an
+ * attribute not marked identifying is rejected (INGEST_UNDECLARED_IDENTIFIER), without echoing it.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
-import { normaliseDateTime } from './date-time.ts';
+import { isInWindow, normaliseDateTime, parseOffsetDateTime, type EventTimeWindow } from './date-time.ts';
 import { issue, type IngestErrorCode, type IngestIssue } from './errors.ts';
+import { findIdentifierIn, IDENTIFIER_LABEL, type IdentifierKind } from './identifier-detect.ts';
 import type { AttributesOf, CanonicalEventType } from './event-schemas.ts';
 import type { EventRegistry } from './registry.ts';
 import { DATE_TIME_FORMAT, dateTime, ident, PATIENT_IDENTIFYING } from './schema-kit.ts';
@@ -43,6 +48,8 @@ export type ValidationResult =
 export interface ValidateOptions {
   /** Keyed pseudonymisation (see `createPseudonymiser`); passed in so this file stays pure. */
   readonly pseudonymise: (raw: string) => string;
+  /** Instants every date-time of the record must lie in (eventTimeWindow at the time of ingest); unchecked when absent. */
+  readonly timeWindow?: EventTimeWindow;
 }
 
 export const ORG_UNIT_CODE = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
@@ -115,6 +122,60 @@ function normalise(schema: TSchema, value: unknown, pseudonymise: (raw: string) 
   return value;
 }
 
+/** How far past the event window an attribute's date-time (a booked slot, a planned discharge) may lie. */
+const ATTRIBUTE_LOOKAHEAD_MS = 366 * 86_400_000;
+
+/**
+ * The pointer of the first scalar of `value` (following its schema) that `hit` flags, or undefined.
+ * Values without a schema node (unknown keys) are not visited: the schema check has refused them.
+ */
+function firstHit(schema: TSchema, value: unknown, path: string, hit: (schema: TSchema, value: unknown) => boolean): string | undefined {
+  if (Array.isArray(value)) {
+    const items = schema['items'] as TSchema;
+    for (const [i, v] of value.entries()) {
+      const found = firstHit(items, v, `${path}/${String(i)}`, hit);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const props = schema['properties'] as Record<string, TSchema> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const sub = props?.[k];
+      const found = sub === undefined ? undefined : firstHit(sub, v, `${path}/${k}`, hit);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  return hit(schema, value) ? path : undefined;
+}
+
+function outsideWindow(window: EventTimeWindow): (schema: TSchema, value: unknown) => boolean {
+  return (schema, value) => {
+    if (typeof value !== 'string' || schema['format'] !== DATE_TIME_FORMAT) return false;
+    const ms = parseOffsetDateTime(value);
+    return ms !== undefined && !isInWindow(ms, window);
+  };
+}
+
+/** What a value looks like when it looks like a patient identifier in a field not declared identifying (date-times and enum values cannot be one). */
+function undeclaredIdentifier(schema: TSchema, value: unknown): IdentifierKind | undefined {
+  if (schema[PATIENT_IDENTIFYING] === true || schema['format'] === DATE_TIME_FORMAT || schema['const'] !== undefined || schema['anyOf'] !== undefined) return undefined;
+  return findIdentifierIn(value);
+}
+
+/** The first undeclared identifier of the record: its pointer and kind. */
+function firstUndeclaredIdentifier(rec: Readonly<Record<string, unknown>>, attributesSchema: TSchema, attributes: unknown): { path: string; kind: IdentifierKind } | undefined {
+  let kind = undeclaredIdentifier(envelope.properties.id, rec['id']);
+  if (kind !== undefined) return { path: '/id', kind };
+  const path = firstHit(attributesSchema, attributes, '/attributes', (schema, value) => (kind = undeclaredIdentifier(schema, value)) !== undefined);
+  return path === undefined || kind === undefined ? undefined : { path, kind };
+}
+
+function outOfWindow(path: string, window: EventTimeWindow): IngestIssue {
+  return issue('INGEST_TIME_OUT_OF_RANGE', `${path} lies outside the accepted event times, ${new Date(window.fromMs).toISOString()} to ${new Date(window.toMs).toISOString()}`, path);
+}
+
 function fail(i: IngestIssue): ValidationResult {
   return { ok: false, ...i };
 }
@@ -126,7 +187,9 @@ export function validateEvent(raw: unknown, registry: EventRegistry, options: Va
   const rec = raw as Record<string, unknown>;
   const typeName = rec['type'];
   if (typeof typeName === 'string' && registry.lookup(typeName) === undefined) {
-    return fail(issue('INGEST_UNKNOWN_TYPE', `event type "${typeName.slice(0, 64)}" is not registered`, '/type'));
+    // The name is echoed only when it could be one (not, say, an identity number pasted into the wrong column).
+    const shown = /^[a-z][a-z0-9_]{0,63}$/.test(typeName) ? ` "${typeName}"` : '';
+    return fail(issue('INGEST_UNKNOWN_TYPE', `event type${shown} is not registered`, '/type'));
   }
   const envelopeError = envelopeCheck.Check(raw) ? undefined : envelopeCheck.Errors(raw).First();
   if (envelopeError !== undefined) return fail(describe(envelopeError, ''));
@@ -140,6 +203,20 @@ export function validateEvent(raw: unknown, registry: EventRegistry, options: Va
   if (attributeError !== undefined) return fail(describe(attributeError, '/attributes'));
   const refined = type.refine(attributes);
   if (refined !== undefined) return fail(issue('INGEST_OUT_OF_RANGE', refined.message, refined.path));
+  const window = options.timeWindow;
+  if (window !== undefined) {
+    const occurredAt = parseOffsetDateTime(rec['occurredAt'] as string);
+    if (occurredAt !== undefined && !isInWindow(occurredAt, window)) return fail(outOfWindow('/occurredAt', window));
+    // Attribute times may look ahead (an appointment's slot is booked weeks before), but not past a year.
+    const attributeWindow = { fromMs: window.fromMs, toMs: window.toMs + ATTRIBUTE_LOOKAHEAD_MS };
+    const outside = firstHit(type.attributes, attributes, '/attributes', outsideWindow(attributeWindow));
+    if (outside !== undefined) return fail(outOfWindow(outside, attributeWindow));
+  }
+  const identifier = firstUndeclaredIdentifier(rec, type.attributes, attributes);
+  if (identifier !== undefined) {
+    const { path, kind } = identifier;
+    return fail(issue('INGEST_UNDECLARED_IDENTIFIER', `${path} holds what looks like ${IDENTIFIER_LABEL[kind]}; send patient identifiers only in "patient" or in an attribute the schema marks ${PATIENT_IDENTIFYING}`, path));
+  }
   const patient = rec['patient'];
   const event: CanonicalEvent = {
     id: rec['id'] as string,

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import { Webhook } from 'standardwebhooks';
 import { dingtalkBody, markdownOf, wecomBody, type NotificationPayload } from './message.ts';
 
 /**
@@ -13,7 +14,7 @@ export interface ChannelSenders {
   email(to: string, payload: NotificationPayload, key: string): Promise<void>;
   wecom(url: string, payload: NotificationPayload, key: string): Promise<void>;
   dingtalk(url: string, secret: string | null, payload: NotificationPayload, key: string, now: Date): Promise<void>;
-  webhook(url: string, secret: string | null, payload: NotificationPayload, key: string): Promise<void>;
+  webhook(url: string, secret: string | null, payload: NotificationPayload, key: string, now: Date): Promise<void>;
 }
 
 export interface ChannelSendersConfig {
@@ -29,9 +30,28 @@ export function dingtalkSign(secret: string, timestampMs: number): string {
   return createHmac('sha256', secret).update(`${String(timestampMs)}\n${secret}`).digest('base64');
 }
 
-/** The generic webhook signature header value: `sha256=<hex HMAC-SHA256(secret, body)>`. */
-export function webhookSignature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/**
+ * The HMAC key of a webhook channel's secret under the Standard Webhooks scheme: a `whsec_…`
+ * secret is base64 after the prefix (as the spec and its libraries generate them); any other
+ * secret is used as its UTF-8 bytes, so a receiver verifies with the text it was given.
+ */
+export function webhookKey(secret: string): Uint8Array {
+  return secret.startsWith('whsec_') ? Uint8Array.from(Buffer.from(secret.slice('whsec_'.length), 'base64')) : new TextEncoder().encode(secret);
+}
+
+/**
+ * Standard Webhooks headers (https://www.standardwebhooks.com): `webhook-id` (the outbox row's
+ * idempotency key, the same on every retry), `webhook-timestamp` (Unix seconds of this attempt)
+ * and `webhook-signature` = `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`. Signing the id and
+ * the time lets a receiver refuse a replay: an old timestamp is out of its tolerance, a seen id
+ * is a repeat.
+ */
+export function webhookHeaders(secret: string, id: string, now: Date, body: string): Record<string, string> {
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+    'webhook-signature': new Webhook(webhookKey(secret), { format: 'raw' }).sign(id, now, body),
+  };
 }
 
 function robotErrcode(text: string): unknown {
@@ -81,10 +101,9 @@ export function createChannelSenders(config: ChannelSendersConfig): ChannelSende
       }
       await post(target, JSON.stringify(dingtalkBody(payload)), { 'idempotency-key': key }, timeoutMs, true);
     },
-    async webhook(url, secret, payload, key) {
+    async webhook(url, secret, payload, key, now) {
       const body = JSON.stringify({ idempotencyKey: key, ...payload });
-      const headers: Record<string, string> = { 'idempotency-key': key };
-      if (secret !== null && secret !== '') headers['x-yunjian-signature'] = webhookSignature(secret, body);
+      const headers: Record<string, string> = { 'idempotency-key': key, ...(secret !== null && secret !== '' ? webhookHeaders(secret, key, now, body) : {}) };
       await post(url, body, headers, timeoutMs, false);
     },
   };

@@ -6,7 +6,7 @@
  * e-mail (SMTP), WeCom and DingTalk group robots and a signed generic webhook. Per-user
  * preferences choose the personal channels per severity.
  */
-export { createChannelSenders, dingtalkSign, webhookSignature, type ChannelSenders, type ChannelSendersConfig } from './channels.ts';
+export { createChannelSenders, dingtalkSign, webhookHeaders, webhookKey, type ChannelSenders, type ChannelSendersConfig } from './channels.ts';
 export {
   CHANNEL_KINDS,
   defaultUserChannels,

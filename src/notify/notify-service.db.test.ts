@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDb, type TestDb } from '../../test/support/test-db.ts';
 import { createChannelSenders } from './channels.ts';
 import { dispatchDue, enqueueNotification, type Notification } from './notify-service.ts';
@@ -112,8 +113,25 @@ describe('notification channels against local capture servers', () => {
     expect(ts).toBe(String(now.getTime()));
     expect(ding?.query.get('sign')).toBe(createHmac('sha256', 'SECdingsecret').update(`${ts}\nSECdingsecret`).digest('base64'));
     const hook = calls.find((c) => c.path === '/hook');
-    expect(hook?.headers['x-yunjian-signature']).toBe(`sha256=${createHmac('sha256', 'hooksecret').update(hook?.body ?? '').digest('hex')}`);
     expect(hook?.headers['idempotency-key']).toMatch(/^yunjian-outbox-\d+$/);
+    expect(hook?.headers['webhook-id']).toBe(hook?.headers['idempotency-key']);
+    // A receiver with the Standard Webhooks library verifies at the time of sending and refuses the same request replayed 6 minutes later.
+    const header = (name: string): string => {
+      const v = hook?.headers[name];
+      return typeof v === 'string' ? v : '';
+    };
+    const received = { body: hook?.body ?? '', headers: { 'webhook-id': header('webhook-id'), 'webhook-timestamp': header('webhook-timestamp'), 'webhook-signature': header('webhook-signature') } };
+    const receiver = new Webhook(new TextEncoder().encode('hooksecret'), { format: 'raw' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(now);
+      expect(receiver.verify(received.body, received.headers)).toMatchObject({ idempotencyKey: hook?.headers['idempotency-key'], title: '工单 #1 新工单' });
+      expect(() => receiver.verify(received.body.replace('门诊', '急诊'), received.headers)).toThrow('No matching signature');
+      vi.setSystemTime(now.getTime() + 6 * 60_000);
+      expect(() => receiver.verify(received.body, received.headers)).toThrow('timestamp too old');
+    } finally {
+      vi.useRealTimers();
+    }
     expect(calls.some((c) => c.path === '/never')).toBe(false);
     await disableChannels();
   });

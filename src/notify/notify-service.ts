@@ -129,7 +129,7 @@ async function deliver(deps: DispatchDeps, row: repo.OutboxRow, now: Date): Prom
       if (!channel) throw new Error('the channel no longer exists');
       if (row.channel === 'wecom') return deps.senders.wecom(channel.url, row.payload, key);
       if (row.channel === 'dingtalk') return deps.senders.dingtalk(channel.url, channel.secret, row.payload, key, now);
-      return deps.senders.webhook(channel.url, channel.secret, row.payload, key);
+      return deps.senders.webhook(channel.url, channel.secret, row.payload, key, now);
     }
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPassword } from '../../test/support/test-app.ts';
 import { createTestDb, type TestDb } from '../../test/support/test-db.ts';
 import type { ActionContext } from '../audit/index.ts';
 import { loadConfig } from '../config/index.ts';
@@ -36,7 +37,8 @@ const clock = createFakeClock('2026-11-23T08:00:00+08:00');
 const at = (local: string) => new Date(`2026-11-23T${local}:00+08:00`);
 const ctx = (): ActionContext => ({ actor: { kind: 'system', id: null, name: 'test' }, now: clock.now() });
 const center: WorkOrderActor = { userId: 'center-analyst', center: true };
-const liaison: WorkOrderActor = { userId: 'liaison-1', center: false };
+/** A real user granted liaison on H1-OFF: the people on an order must be entitled to it. */
+let liaison: WorkOrderActor = { userId: '', center: false };
 const orgs = new Map<string, OrgUnit>();
 const orders = new Map<string, string>();
 
@@ -102,6 +104,9 @@ beforeAll(async () => {
   for (const [code, kind, parent, channel] of [['GROUP', 'group'], ['H1', 'hospital', 'GROUP'], ['H1-OFF', 'channel', 'H1', 'offline'], ['DEPT-A', 'department', 'H1-OFF'], ['DEPT-B', 'department', 'H1-OFF']] as const) {
     orgs.set(code, await runtime.services.orgs.create(ctx(), { code, name: code, kind, ...(parent ? { parentCode: parent } : {}), ...(channel ? { channel } : {}) }));
   }
+  const user = await runtime.services.accounts.createUser(ctx(), { username: 'liaison-1', displayName: 'liaison-1', orgUnitId: org('H1-OFF').id, initialPassword: testPassword });
+  await runtime.services.accounts.grant(ctx(), user.id, 'liaison', org('H1-OFF'));
+  liaison = { userId: String(user.id), center: false };
   await runtime.indicators.definitions.installLibrary(ctx());
 }, 60_000);
 

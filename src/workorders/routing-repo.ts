@@ -160,13 +160,6 @@ export async function rootOrgCode(db: Queryable): Promise<string | null> {
   return r.rows[0]?.code ?? null;
 }
 
-/** Display names of the users among `ids` (disabled users included: they stay on old orders). */
-export async function displayNames(db: Queryable, ids: readonly number[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const r = await db.query<{ id: number; display_name: string }>('SELECT id, display_name FROM app_user WHERE id = ANY($1::bigint[])', [ids]);
-  return new Map(r.rows.map((x) => [String(x.id), x.display_name]));
-}
-
 export interface ActingUser {
   readonly id: string;
   readonly displayName: string;

@@ -14,6 +14,7 @@ import { readSetting, writeSetting, type Db, type Queryable } from '../store/ind
 import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from './deadlines.ts';
 import { DEFAULT_ESCALATION_POLICY, parseEscalationPolicy, type EscalationPolicy, type EscalationTarget } from './escalation.ts';
 import { DEFAULT_RECOVERY_CONFIG, type RecoveryConfig } from './recovery.ts';
+import { requirePeopleInScope, type PeoplePermission } from './people-service.ts';
 import * as routing from './routing-repo.ts';
 
 /**
@@ -80,13 +81,8 @@ export function createWorkOrderConfigService(deps: { db: Db; orgs: ConfigOrgs; r
     });
   }
 
-  async function requireUsers(ids: readonly string[], field: string): Promise<number[]> {
-    const numeric = ids.map(Number);
-    const found = new Set(await routing.existingUserIds(db, numeric.filter((n) => Number.isSafeInteger(n) && n > 0)));
-    const missing = ids.filter((id, i) => !found.has(numeric[i] ?? 0));
-    if (missing.length > 0) throw new AppError('WORKORDER_UNKNOWN_USER', `No active user with id ${missing.join(', ')}.`, { field });
-    return [...new Set(numeric)];
-  }
+  /** Liaisons and contacts of an org unit must be entitled to its orders (they are assigned them or escalated to). */
+  const requireUsers = (org: OrgUnit, ids: readonly string[], permission: PeoplePermission, field: string) => requirePeopleInScope(db, org.path, ids, permission, field);
 
   return {
     recovery: deps.recovery ?? DEFAULT_RECOVERY_CONFIG,
@@ -137,14 +133,14 @@ export function createWorkOrderConfigService(deps: { db: Db; orgs: ConfigOrgs; r
 
     listRoutes: (scopePaths: readonly string[]) => routing.listRoutes(db, scopePaths),
     async setRoute(ctx: ActionContext, org: OrgUnit, category: string, liaisons: readonly string[]): Promise<void> {
-      const ids = await requireUsers(liaisons, '/body/liaisons');
+      const ids = await requireUsers(org, liaisons, 'workorder.act', '/body/liaisons');
       await audited(ctx, 'workorder.routeChanged', `${org.code}:${category}`, org.id, { category, liaisons }, (tx) => routing.replaceRoute(tx, org.id, category, ids));
     },
 
     listRoster: (scopePaths: readonly string[], at?: Date) => routing.listRoster(db, scopePaths, at),
     findRosterEntry: (id: number) => routing.findRosterEntry(db, id),
     async addRoster(ctx: ActionContext, org: OrgUnit, userId: string, from: Date, to: Date): Promise<number> {
-      const [id] = await requireUsers([userId], '/body/userId');
+      const [id] = await requireUsers(org, [userId], 'workorder.act', '/body/userId');
       if (to.getTime() <= from.getTime()) throw new AppError('WORKORDER_ROSTER_INVALID', 'A duty period must end after it starts.', { field: '/body/to' });
       let created = 0;
       await audited(ctx, 'workorder.rosterAdded', org.code, org.id, { userId, from: from.toISOString(), to: to.toISOString() }, async (tx) => {
@@ -158,7 +154,7 @@ export function createWorkOrderConfigService(deps: { db: Db; orgs: ConfigOrgs; r
 
     listContacts: (scopePaths: readonly string[]) => routing.listContacts(db, scopePaths),
     async setContacts(ctx: ActionContext, org: OrgUnit, target: EscalationTarget, userIds: readonly string[]): Promise<void> {
-      const ids = await requireUsers(userIds, '/body/userIds');
+      const ids = await requireUsers(org, userIds, 'workorder.read', '/body/userIds');
       await audited(ctx, 'workorder.contactsChanged', `${org.code}:${target}`, org.id, { target, userIds }, (tx) => routing.replaceContacts(tx, org.id, target, ids));
     },
   };

@@ -8,6 +8,7 @@ import { isOverdue, orderCountdowns, type OrderCountdowns } from './countdown.ts
 import { computeDeadlines, slaFor, type WorkOrderDeadlines } from './deadlines.ts';
 import type { WorkOrderAuditAction, WorkOrderEffect } from './effects.ts';
 import { openWorkOrder, type NewWorkOrder } from './open-work-order.ts';
+import { namesForReaders, requirePeopleInScope } from './people-service.ts';
 import * as routingRepo from './routing-repo.ts';
 import { routeWorkOrder } from './routing.ts';
 import { transitionWorkOrder, type TransitionResult, type WorkOrderCommand } from './state-machine.ts';
@@ -156,6 +157,8 @@ export interface WorkOrdersDeps {
  * goes through `tx`: an embedded database has one connection, held by the transaction.
  */
 export async function openOrderIn(tx: Queryable, ctx: ActionContext, actor: WorkOrderActor, input: CreateOrderInput): Promise<WorkOrder> {
+  await requirePeopleInScope(tx, input.org.path, input.assignees ?? [], 'workorder.act', '/body/assignees');
+  await requirePeopleInScope(tx, input.org.path, input.watchers ?? [], 'workorder.read', '/body/watchers');
   const path = await routingRepo.orgRefsOnPath(tx, input.org.path);
   let assignees = input.assignees ?? [];
   if (assignees.length === 0) {
@@ -203,11 +206,11 @@ export function createWorkOrdersService(deps: WorkOrdersDeps) {
   }
 
   /** Loads the order locked, applies `change`, stores the result; returns the stored order. */
-  async function change(ctx: ActionContext, id: string, apply: (tx: Queryable, order: WorkOrder) => Promise<TransitionResult>): Promise<repo.StoredWorkOrder> {
+  async function change(ctx: ActionContext, id: string, apply: (tx: Queryable, order: WorkOrder, orgPath: string) => Promise<TransitionResult>): Promise<repo.StoredWorkOrder> {
     await db.transaction(async (tx) => {
       const stored = await repo.findOrder(tx, id, true);
       if (!stored) throw new AppError('WORKORDER_NOT_FOUND', `No work order ${id}.`);
-      const result = throwIfFailed(await apply(tx, stored.order));
+      const result = throwIfFailed(await apply(tx, stored.order, stored.orgPath));
       const calendar = await readCalendar(tx, rootIdOf(stored.orgPath));
       await saveChange(tx, ctx, stored, stored.order, result.order, result.effects, calendar);
     });
@@ -229,7 +232,12 @@ export function createWorkOrdersService(deps: WorkOrdersDeps) {
     },
 
     act: (ctx: ActionContext, actor: WorkOrderActor, id: string, command: WorkOrderCommand) =>
-      change(ctx, id, (_tx, order) => Promise.resolve(transitionWorkOrder(order, command, actor, ctx.now))),
+      change(ctx, id, async (tx, order, orgPath) => {
+        // People named by a command must be entitled to the order; watching oneself or stopping needs no check.
+        if (command.kind === 'assign') await requirePeopleInScope(tx, orgPath, command.assignees, 'workorder.act', '/body/assignees');
+        if (command.kind === 'watch' && command.watching && command.userId !== actor.userId) await requirePeopleInScope(tx, orgPath, [command.userId], 'workorder.read', '/body/userId');
+        return transitionWorkOrder(order, command, actor, ctx.now);
+      }),
 
     /** Stores the file (bytea) and attaches it in one transaction; a refused attachment stores nothing. */
     attach: (ctx: ActionContext, actor: WorkOrderActor, id: string, file: { fileName: string; contentType: string; content: Uint8Array }) =>
@@ -259,9 +267,8 @@ export function createWorkOrdersService(deps: WorkOrdersDeps) {
       return out;
     },
 
-    /** Display names of the people an order mentions (ids that are not users are left out). */
-    people: (ids: readonly string[]) =>
-      routingRepo.displayNames(db, [...new Set(ids.filter((id) => /^\d{1,18}$/.test(id)).map(Number))]),
+    /** Display names of the people orders mention, only of users who may read the order that mentions them (other ids, and ids that are not users, are left out). */
+    people: (orders: readonly { readonly orgPath: string; readonly ids: readonly string[] }[]) => namesForReaders(db, orders),
 
     /** Who may act on orders of the org unit at `orgPath`: candidates for assignment and routing. */
     actingUsers: (orgPath: string, roles: readonly string[]) => routingRepo.usersWithRoleOn(db, orgPath, roles),

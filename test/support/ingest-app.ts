@@ -10,6 +10,7 @@ import { createSourcesService } from '../../src/ingest/sources-service.ts';
 import type { IngestCommitConsumer } from '../../src/ingest/stored-event.ts';
 import type { Clock } from '../../src/shared/index.ts';
 import type { Db } from '../../src/store/index.ts';
+import type { Client } from './test-app.ts';
 
 export const testPseudonymKey = new Uint8Array(32).fill(7);
 
@@ -35,4 +36,20 @@ export function buildIngest(env: {
     createIngestModule({ sources, ingest, clock: env.clock }),
   ];
   return { pseudonymise, sources, ingest, quality, modules };
+}
+
+/** Registers a source through the API as `client` and returns its id and its ingest token. */
+export async function registerSource(client: Client, payload: Record<string, unknown>): Promise<{ sourceId: number; token: string }> {
+  const res = await client.request({ method: 'POST', url: '/api/sources', payload });
+  if (res.statusCode !== 201) throw new Error(`source registration failed: ${res.body}`);
+  const body = res.json<{ source: { id: number }; token: { secret: string } }>();
+  return { sourceId: body.source.id, token: body.token.secret };
+}
+
+/** A multipart/form-data body with one file part named "file". */
+export function multipartBody(filename: string, contentType: string, content: Buffer): { body: Buffer; type: string } {
+  const boundary = '----yunjian-test-boundary';
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { body: Buffer.concat([head, content, tail]), type: `multipart/form-data; boundary=${boundary}` };
 }

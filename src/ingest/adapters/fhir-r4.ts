@@ -24,6 +24,7 @@
 import { issue, type IngestIssue } from '../errors.ts';
 import { fhirInstant } from './fhir-dates.ts';
 import type { EventRegistry } from '../registry.ts';
+import type { EventTimeWindow } from '../date-time.ts';
 import { validateEvent, type CanonicalEvent } from '../validate.ts';
 import {
   arr,
@@ -48,6 +49,8 @@ export interface FhirMappingOptions {
   readonly resolve?: ReferenceResolver;
   /** The group's zone, for dates without a time (default Asia/Shanghai). */
   readonly timeZone?: string;
+  /** Plausible event times, checked by validateEvent. */
+  readonly timeWindow?: EventTimeWindow;
 }
 
 export type FhirEntryResult =

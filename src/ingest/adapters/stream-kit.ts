@@ -92,7 +92,7 @@ export function parseRecord(bytes: Uint8Array, index: number, path: string, limi
   try {
     return { index, value: JSON.parse(text) as unknown };
   } catch (e) {
-    const detail = e instanceof SyntaxError ? e.message : 'invalid JSON';
+    const detail = jsonSyntaxMessage(e);
     return { index, error: recordError('INGEST_MALFORMED_JSON', detail, path) };
   }
 }
@@ -105,3 +105,12 @@ export function tooLarge(index: number, path: string, limits: ParseLimits): Pars
 }
 
 export const isJsonWhitespace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/**
+ * A JSON syntax error as a message that never quotes the input: V8's own message echoes a stretch
+ * of the text (a patient identifier, a token), so only the position it names is kept.
+ */
+export function jsonSyntaxMessage(error: unknown): string {
+  const position = error instanceof SyntaxError ? /at position (\d+)/.exec(error.message)?.[1] : undefined;
+  return position === undefined ? 'not valid JSON' : `not valid JSON (at character ${position})`;
+}

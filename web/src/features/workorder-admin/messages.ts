@@ -24,7 +24,7 @@ export const zhCN = {
     },
   },
   errors: {
-    WORKORDER_UNKNOWN_USER: '所选人员不存在或已停用。',
+    WORKORDER_PERSON_OUT_OF_SCOPE: '所选人员不存在、已停用，或无权查看或处理该组织单元的工单。',
     WORKORDER_ROSTER_INVALID: '值班结束时间必须晚于开始时间。', CALENDAR_NOT_A_GROUP: '工作日历只能设置在集团一级。',
   },
 } as const;
@@ -56,7 +56,7 @@ export const en: Widen<typeof zhCN> = {
     },
   },
   errors: {
-    WORKORDER_UNKNOWN_USER: 'A chosen person does not exist or is disabled.',
+    WORKORDER_PERSON_OUT_OF_SCOPE: 'A chosen person does not exist, is disabled, or may not see or act on this org unit’s work orders.',
     WORKORDER_ROSTER_INVALID: 'A duty period must end after it starts.', CALENDAR_NOT_A_GROUP: 'Working calendars belong to a group.',
   },
 };

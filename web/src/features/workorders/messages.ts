@@ -54,7 +54,7 @@ export const zhCN = {
   },
   errors: {
     WORKORDER_INVALID_TRANSITION: '工单当前状态不允许此操作，请刷新后重试。', WORKORDER_FORBIDDEN: '只有发起人或运监中心可以核实、关闭或重开工单。',
-    WORKORDER_NO_ROUTE: '该组织和类别没有配置联络员，请指定处理人或先配置分派规则。', WORKORDER_VALIDATION: '输入不完整或不合法。',
+    WORKORDER_NO_ROUTE: '该组织和类别没有配置联络员，请指定处理人或先配置分派规则。', WORKORDER_VALIDATION: '输入不完整或不合法。', WORKORDER_PERSON_OUT_OF_SCOPE: '所选人员不存在、已停用，或无权查看或处理该组织单元的工单。',
     BODY_TOO_LARGE: '文件过大。', UNSUPPORTED_MEDIA_TYPE: '不支持的文件类型。',
   },
 } as const;
@@ -116,7 +116,7 @@ export const en: Widen<typeof zhCN> = {
   },
   errors: {
     WORKORDER_INVALID_TRANSITION: 'The work order’s state does not allow this now; refresh and try again.', WORKORDER_FORBIDDEN: 'Only the originator or the monitoring center may verify, close or reopen.',
-    WORKORDER_NO_ROUTE: 'No liaison is routed for this org unit and category: name the assignees or configure a route.', WORKORDER_VALIDATION: 'The input is incomplete or invalid.',
+    WORKORDER_NO_ROUTE: 'No liaison is routed for this org unit and category: name the assignees or configure a route.', WORKORDER_VALIDATION: 'The input is incomplete or invalid.', WORKORDER_PERSON_OUT_OF_SCOPE: 'A chosen person does not exist, is disabled, or may not see or act on this org unit’s work orders.',
     BODY_TOO_LARGE: 'The file is too large.', UNSUPPORTED_MEDIA_TYPE: 'This file type is not accepted.',
   },
 };
