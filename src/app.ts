@@ -66,6 +66,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     if (isAppError(error)) {
       const status = statusOf(error.code);
       if (status >= 500) request.log.warn({ err: error }, 'service unavailable');
+      const retryAfter = error.details.retryAfterSeconds;
+      if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
       return reply.code(status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (error.validation) {
