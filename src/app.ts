@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -66,6 +67,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     if (isAppError(error)) {
       const status = statusOf(error.code);
       if (status >= 500) request.log.warn({ err: error }, 'service unavailable');
+      const retryAfter = error.details.retryAfterSeconds;
+      if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
       return reply.code(status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (error.validation) {
@@ -94,6 +97,22 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(cookie);
+  // Security headers on every response, the console's included. The console is built by Vite
+  // into external module scripts and stylesheets (web/index.html has no inline script); ECharts
+  // and Vue set inline style attributes, hence style-src 'unsafe-inline'; the favicon is a data: URL.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'], connectSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: deps.config.cookieSecure,
+    crossOriginEmbedderPolicy: false,
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -108,7 +127,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // staticCSP: the docs page's own scripts get hashes in its CSP instead of needing 'unsafe-inline'.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   const resolverSets: Readonly<Record<string, ResourceResolver>>[] = [
     orgResolvers(deps.orgs), userResolvers(deps.accounts), tokenResolvers(deps.accounts), ...(deps.modules ?? []).map((m) => m.resolvers ?? {}),

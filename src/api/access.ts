@@ -8,11 +8,11 @@ import { AppError, type Clock } from '../shared/index.ts';
  * cannot even be registered. The check runs before the handler:
  * - `public`: anyone;
  * - `signedIn`: any principal (for one's own session and password);
- * - `permission` with `resources`: each named resource is loaded through its resolver; one the
- *   principal cannot see answers 404 (its existence is not disclosed), one it can see but not
- *   act on answers 403;
- * - `permission` without resources (lists, creation under a checked parent): the principal
- *   must hold the permission somewhere, and the handler filters by `scopeOf(permission)`.
+ * - `permission`: the principal must hold the permission somewhere (403 otherwise, before the
+ *   body is read, whether the route names resources or not, optional ones included); then each
+ *   named resource is loaded through its resolver; one the principal cannot see answers 404
+ *   (its existence is not disclosed), one it can see but not act on answers 403. Lists and
+ *   routes whose optional resource is absent filter by `scopeOf(permission)`.
  */
 export interface ResourceRef {
   readonly kind: string;
@@ -185,8 +185,10 @@ export function registerAccessControl(
       throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Change your password before going on.');
     }
     if ('signedIn' in access) return;
-    // Routes naming resources are judged per resource below (404 when out of sight).
-    if ((access.resources ?? []).length === 0 && !holdsAnywhere(principal, access.permission)) {
+    // A principal holding the route's permission nowhere is refused before the body is read,
+    // whatever resources the route names, optional or not (that discloses nothing about them).
+    // The resources named are then judged one by one below (404 when out of sight).
+    if (!holdsAnywhere(principal, access.permission)) {
       throw new AppError('AUTH_FORBIDDEN', `This needs the ${access.permission} permission.`);
     }
   });

@@ -49,21 +49,73 @@ describe(`sign-in, sessions and the password policy on ${testBackend}`, () => {
     expect(withToken.statusCode).toBe(201);
   });
 
-  it('locks an account after five failures with a clear message, and an admin can unlock it', async () => {
-    for (let i = 1; i <= 4; i += 1) {
-      const res = await login('analyst', `wrong-pass-${i}`);
+  const loginFrom = (address: string, username: string, password: string) =>
+    ta.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: address, payload: { username, password } });
+
+  it('throttles failures from one address with growing waits, but never refuses the owner from elsewhere', async () => {
+    const attacker = '198.51.100.7';
+    for (let i = 1; i <= 6; i += 1) {
+      const res = await loginFrom(attacker, 'analyst', `wrong-pass-${i}`);
       expect(res.statusCode).toBe(401);
-      expect(res.json<{ error: { message: string } }>().error.message).toContain(`${5 - i} attempt(s) left`);
+      expect(res.json()).toEqual({ error: { code: 'AUTH_INVALID_CREDENTIALS', message: 'Wrong user name or password.', details: {} } });
     }
-    const fifth = await login('analyst', 'wrong-pass-5');
-    expect(fifth.statusCode).toBe(423);
-    expect(fifth.json()).toMatchObject({ error: { code: 'AUTH_ACCOUNT_LOCKED', message: expect.stringMatching(/locked for 15 minutes/) } });
-    const right = await login('analyst', testPassword);
-    expect(right.statusCode).toBe(423);
+    // Past the five free attempts the pair waits 1 s, then 2 s, …; meanwhile the password is not even checked.
+    const throttled = await loginFrom(attacker, 'analyst', testPassword);
+    expect(throttled.statusCode).toBe(429);
+    expect(throttled.json()).toMatchObject({ error: { code: 'AUTH_THROTTLED', details: { retryAfterSeconds: 1 } } });
+    expect(throttled.headers['retry-after']).toBe('1');
+    // The owner, signing in from their own address, is let in at once.
+    expect((await loginFrom('203.0.113.20', 'analyst', testPassword)).statusCode).toBe(200);
+    ta.clock.advance(1_000);
+    expect((await loginFrom(attacker, 'analyst', 'wrong-pass-7')).statusCode).toBe(401);
+    expect((await loginFrom(attacker, 'analyst', 'wrong-pass-8')).json()).toMatchObject({ error: { details: { retryAfterSeconds: 2 } } });
+    ta.clock.advance(2_000);
+    expect((await loginFrom(attacker, 'analyst', testPassword)).statusCode).toBe(200);
+  });
+
+  it('throttles one address trying many user names', async () => {
+    const sprayer = '198.51.100.8';
+    for (let i = 1; i <= 21; i += 1) expect((await loginFrom(sprayer, `user${i}`, 'Spring2026')).statusCode).toBe(401);
+    expect((await loginFrom(sprayer, 'someone.else', 'Spring2026')).statusCode).toBe(429);
+  });
+
+  it('answers unknown and known user names alike, and keeps no unknown user name in the audit', async () => {
+    const known = await loginFrom('198.51.100.9', 'admin.a', 'Wrong2026pass');
+    const identityNumber = '11010519491231002X';
+    const unknown = await loginFrom('198.51.100.9', identityNumber, 'Wrong2026pass');
+    expect([unknown.statusCode, unknown.body]).toEqual([known.statusCode, known.body]);
+    for (let i = 0; i < 6; i += 1) {
+      await loginFrom('198.51.100.10', 'admin.a', 'Wrong2026pass');
+      await loginFrom('198.51.100.10', identityNumber, 'Wrong2026pass');
+    }
+    const [knownLater, unknownLater] = [await loginFrom('198.51.100.10', 'admin.a', 'x'), await loginFrom('198.51.100.10', identityNumber, 'x')];
+    expect(knownLater.statusCode).toBe(429);
+    expect([unknownLater.statusCode, unknownLater.body]).toEqual([knownLater.statusCode, knownLater.body]);
+    const audit = await ta.t.db.query<{ j: string }>('SELECT row_to_json(a)::text AS j FROM audit_entry a');
+    const all = audit.rows.map((r) => r.j).join('\n');
+    expect(all).toContain('unknown_user');
+    expect(all).not.toContain(identityNumber);
+    expect(all).not.toContain(identityNumber.toLowerCase());
+  });
+
+  it('refuses a common or blank-padded password', async () => {
     const admin = await ta.signIn('admin');
-    const user = await ta.services.accounts.findUserByUsername('analyst');
+    const user = await ta.services.accounts.findUserByUsername('liaison.a');
+    for (const [newPassword, code] of [['        1a', 'AUTH_PASSWORD_BLANK_PADDED'], ['password123', 'AUTH_PASSWORD_COMMON']] as const) {
+      const res = await admin.request({ method: 'POST', url: `/api/users/${user!.id}/reset-password`, payload: { newPassword } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code, details: { field: '/newPassword' } } });
+    }
+  });
+
+  it('lets an administrator clear an account\'s waits', async () => {
+    const from = '198.51.100.11';
+    for (let i = 0; i < 6; i += 1) await loginFrom(from, 'exec', 'Wrong2026pass');
+    expect((await loginFrom(from, 'exec', changedPassword)).statusCode).toBe(429);
+    const admin = await ta.signIn('admin');
+    const user = await ta.services.accounts.findUserByUsername('exec');
     expect((await admin.request({ method: 'POST', url: `/api/users/${user!.id}/unlock` })).statusCode).toBe(200);
-    expect((await login('analyst', testPassword)).statusCode).toBe(200);
+    expect((await loginFrom(from, 'exec', changedPassword)).statusCode).toBe(200);
   });
 
   it('asks for a new password after 90 days', async () => {
@@ -137,11 +189,10 @@ describe(`sign-in, sessions and the password policy on ${testBackend}`, () => {
 
   it('audits sign-ins and changes, and serves the log to administrators only', async () => {
     const admin = await ta.signIn('admin');
-    const res = await admin.request({ method: 'GET', url: '/api/audit?action=auth.accountLocked' });
+    const res = await admin.request({ method: 'GET', url: '/api/audit?action=auth.loginFailed' });
     expect(res.statusCode).toBe(200);
-    const items = res.json<{ items: { action: string; ip: string; targetKind: string }[] }>().items;
-    expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ action: 'auth.accountLocked', targetKind: 'user', ip: expect.any(String) });
+    const items = res.json<{ items: { action: string; ip: string; targetKind: string | null }[] }>().items;
+    expect(items).toContainEqual(expect.objectContaining({ action: 'auth.loginFailed', targetKind: 'user', ip: '198.51.100.7' }));
     const liaison = await ta.signIn('liaison.a');
     expect((await liaison.request({ method: 'GET', url: '/api/audit' })).statusCode).toBe(403);
   });

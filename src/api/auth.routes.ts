@@ -10,8 +10,8 @@ const PasswordPolicy = Type.Object({
   requireLetterAndDigit: Type.Boolean(),
   maxAgeDays: Type.Integer({ minimum: 0, maximum: 3650, description: '0 = never expires' }),
   historyCount: Type.Integer({ minimum: 0, maximum: 24 }),
-  maxFailedAttempts: Type.Integer({ minimum: 1, maximum: 100 }),
-  lockoutMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  maxFailedAttempts: Type.Integer({ minimum: 1, maximum: 100, description: 'Failed sign-ins one client address may make on one account before each further attempt waits (1 s, doubling)' }),
+  lockoutMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'The longest wait between throttled sign-in attempts, in minutes (no account is ever locked)' }),
   changeAtFirstLogin: Type.Boolean(),
 }, { additionalProperties: false });
 
@@ -46,7 +46,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthServi
     schema: {
       tags: ['auth'], summary: 'Sign in with user name and password; sets the session cookie',
       body: Body({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }),
-      response: { 200: SessionView, ...errorResponses, 423: errorResponses[400] },
+      response: { 200: SessionView, ...errorResponses, 429: errorResponses[400] },
     },
   }, async (request, reply) => {
     const body = request.body as { username: string; password: string };

@@ -127,10 +127,16 @@ describe(`indicator routes on ${testBackend}`, () => {
     for (const res of [
       await liaisonA.request({ method: 'GET', url: '/api/indicators/outpatient_visits/ranking?org=DEPT-B&period=2026-11' }),
       await liaisonA.request({ method: 'GET', url: '/api/indicators/outpatient_visits/targets?org=DEPT-B&grain=month&from=2026-11&to=2026-11' }),
+    ]) {
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toMatch(/儿科|Paediatrics|"value"/);
+    }
+    // A liaison holds indicator.manage nowhere: refused before the unit is even looked up.
+    for (const res of [
       await liaisonA.request({ method: 'PUT', url: '/api/indicators/open_bed_days/values', payload: { org: 'DEPT-B', period: '2026-11', value: 1 } }),
       await liaisonA.request({ method: 'PUT', url: '/api/indicators/online_visit_share/targets', payload: { org: 'DEPT-B', period: '2026-11', value: 1 } }),
     ]) {
-      expect(res.statusCode).toBe(404);
+      expect(res.statusCode).toBe(403);
       expect(res.body).not.toMatch(/儿科|Paediatrics|"value"/);
     }
     const upload = await liaisonA.request({ method: 'POST', url: '/api/indicators/open_bed_days/values/upload', ...multipart('v.csv', Buffer.from('org,period,value\nDEPT-A,2026-11,1\n')) });
@@ -249,7 +255,7 @@ describe(`indicator routes on ${testBackend}`, () => {
     expect(grain.json<{ error: { details: { field: string } } }>().error.details.field).toBe('/querystring/grain');
     const period = await analyst.request({ method: 'GET', url: '/api/indicators/outpatient_visits/breakdown?org=H1&period=2026-11&grain=day' });
     expect(period.json<{ error: { details: { field: string } } }>().error.details.field).toBe('/query/period');
-    expect((await liaisonA.request({ method: 'POST', url: '/api/indicators', payload: {} })).statusCode).toBe(404);
+    expect((await liaisonA.request({ method: 'POST', url: '/api/indicators', payload: {} })).statusCode).toBe(403);
     expect((await analyst.request({ method: 'GET', url: '/api/indicators/no_such_thing' })).statusCode).toBe(404);
   });
 });

@@ -27,3 +27,19 @@ export const CodeParam = Type.Object({ code: Code }, { additionalProperties: fal
 export const Ok = Type.Object({ ok: Type.Literal(true) });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 export const DateTime = Type.String({ format: 'date-time' });
+
+/**
+ * The rules every string and integer of every route obeys, whatever its own schema says; the
+ * validator compiler (`validation.ts`) applies them to params, query, headers and bodies alike,
+ * so no route can forget them:
+ * - no NUL character anywhere in a request value or key (PostgreSQL's text and jsonb cannot
+ *   hold one; it would otherwise end as a 500);
+ * - integers within the safe range unless the schema bounds them more narrowly (ids are bigint;
+ *   `1e999` or `99999999999999999999` would otherwise reach SQL as Infinity or a lost digit);
+ * - no value nested deeper than `maxNesting` levels.
+ */
+export const requestValueRules = Object.freeze({
+  integerMaximum: Number.MAX_SAFE_INTEGER,
+  integerMinimum: -Number.MAX_SAFE_INTEGER,
+  maxNesting: 64,
+});

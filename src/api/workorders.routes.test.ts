@@ -143,7 +143,7 @@ describe('work-order routes', () => {
       expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401);
     }
     expect((await liaisonA.request({ method: 'PUT', url: '/api/routing/routes', payload: { orgUnit: 'DEPT-A', category: '*', liaisons: [] } })).statusCode).toBe(403);
-    expect((await liaisonA.request({ method: 'PUT', url: '/api/workorders/policy', payload: {} })).statusCode).toBe(404);
+    expect((await liaisonA.request({ method: 'PUT', url: '/api/workorders/policy', payload: {} })).statusCode).toBe(403);
   });
 
   it('stores an allowed attachment and refuses other types and oversize files', async () => {
@@ -238,7 +238,7 @@ describe('work-order routes', () => {
     expect(view.routes.map((r) => r.orgUnit)).toEqual(['DEPT-A']);
     expect(view.roster).toHaveLength(1);
     const id = view.roster[0]?.id ?? 0;
-    expect((await liaisonB.request({ method: 'DELETE', url: `/api/routing/roster/${String(id)}` })).statusCode).toBe(404);
+    expect((await liaisonB.request({ method: 'DELETE', url: `/api/routing/roster/${String(id)}` })).statusCode).toBe(403);
     expect((await analyst.request({ method: 'DELETE', url: `/api/routing/roster/${String(id)}` })).statusCode).toBe(200);
   });
 

@@ -3,7 +3,8 @@ import { AppError } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
 import type { AuthService } from './auth-service.ts';
 import type { TokenRole, UserRole } from './permissions.ts';
-import { hashPassword, newSecret, sha256 } from './secrets.ts';
+import { deleteAccountThrottles } from './login-throttle-repo.ts';
+import { hashPassword, newSecret, sha256, throttleAccountId } from './secrets.ts';
 import * as tokens from './tokens-repo.ts';
 import * as users from './users-repo.ts';
 
@@ -110,6 +111,7 @@ export function createAccountsService(deps: { db: Db; auth: Pick<AuthService, 'p
       const user = await requireUser(id);
       await db.transaction(async (tx) => {
         await users.unlockUser(tx, id);
+        await deleteAccountThrottles(tx, throttleAccountId(user.username));
         await appendAudit(tx, ctx.actor, { action: 'user.unlocked', targetKind: 'user', targetId: String(id), orgUnitId: user.orgUnitId }, ctx.now);
       });
       return requireUser(id);

@@ -3,7 +3,9 @@ import { AppError } from '../shared/index.ts';
 import { readSetting, writeSetting, type Db } from '../store/index.ts';
 import { checkPasswordStrength, decideLogin, defaultPasswordPolicy, validatePasswordPolicy, type PasswordPolicy } from './password-policy.ts';
 import type { Principal } from './permissions.ts';
-import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.ts';
+import { afterFailure, secondsToWait, throttleKeys } from './login-throttle.ts';
+import * as throttles from './login-throttle-repo.ts';
+import { hashPassword, newSecret, sha256, throttleAccountId, verifyPassword } from './secrets.ts';
 import * as sessions from './sessions-repo.ts';
 import * as tokens from './tokens-repo.ts';
 import * as users from './users-repo.ts';
@@ -70,43 +72,56 @@ export function createAuthService(deps: { db: Db; session: SessionSettings }) {
       return next;
     },
 
+    /**
+     * Signs in. Every failure answers the same, whatever the user name: the client address and
+     * the pair of user name and address are throttled (login-throttle.ts), a password is always
+     * hashed (a decoy's for unknown names), and the audit keeps no user name that matched no
+     * account (it may be a patient's identity number typed in the wrong box).
+     */
     async login(username: string, password: string, meta: { ip: string | null; userAgent: string | null; requestId: string | null }, now: Date): Promise<LoginResult> {
       const policy = await passwordPolicy();
-      const user = await users.findUserByUsername(db, username);
-      const actor: AuditActor = { kind: 'user', id: user ? String(user.id) : null, name: username.slice(0, 64), ...meta };
-      if (!user) {
-        decoyHash ??= hashPassword('decoy-password-1');
-        await verifyPassword(await decoyHash, password);
-        await db.transaction((tx) => appendAudit(tx, actor, { action: 'auth.loginFailed', summary: { reason: 'unknown_user' } }, now));
-        throw new AppError('AUTH_INVALID_CREDENTIALS', 'Wrong user name or password.');
+      const keys = throttleKeys(throttleAccountId(username), meta.ip ?? 'unknown', policy);
+      const states = await throttles.readThrottles(db, keys.map((k) => k.key));
+      const wait = Math.max(0, ...keys.map((k) => secondsToWait(states.get(k.key), now)));
+      if (wait > 0) {
+        throw new AppError('AUTH_THROTTLED', `Too many failed sign-ins. Try again in ${wait} s.`, { retryAfterSeconds: wait });
       }
-      const matches = user.disabledAt === null && (user.lockedUntil === null || user.lockedUntil <= now) ? await verifyPassword(user.passwordHash, password) : false;
-      const verdict = decideLogin(policy, user, matches, now);
+      const user = await users.findUserByUsername(db, username);
+      decoyHash ??= hashPassword('decoy-password-1');
+      const matches = await verifyPassword(user ? user.passwordHash : await decoyHash, password);
+      const verdict = user ? decideLogin(policy, user, matches, now) : { kind: 'bad_password' as const };
+      const actor: AuditActor = { kind: 'user', id: user ? String(user.id) : null, name: user ? user.username : '(unknown user name)', ...meta };
+      const target = user ? { targetKind: 'user', targetId: String(user.id), orgUnitId: user.orgUnitId } : {};
       switch (verdict.kind) {
         case 'refused':
-          await db.transaction((tx) => appendAudit(tx, actor, { action: 'auth.loginRefused', targetKind: 'user', targetId: String(user.id), summary: { reason: verdict.code } }, now));
-          throw new AppError(verdict.code, verdict.message, verdict.lockedUntil ? { lockedUntil: verdict.lockedUntil.toISOString() } : {});
-        case 'bad_password':
+          await db.transaction((tx) => appendAudit(tx, actor, { action: 'auth.loginRefused', ...target, summary: { reason: verdict.code } }, now));
+          throw new AppError(verdict.code, verdict.message);
+        case 'bad_password': {
+          const next = new Map(keys.map((k) => [k.key, afterFailure(states.get(k.key), k.rule, now)]));
+          const throttledFor = Math.max(0, ...[...next.values()].map((st) => secondsToWait(st, now)));
           await db.transaction(async (tx) => {
-            await users.recordLoginOutcome(tx, user.id, { failedLoginCount: verdict.failedLoginCount, lockedUntil: verdict.lockedUntil });
+            await throttles.writeThrottles(tx, next, now);
             await appendAudit(tx, actor, {
-              action: verdict.lockedUntil ? 'auth.accountLocked' : 'auth.loginFailed', targetKind: 'user', targetId: String(user.id),
-              summary: { failedLoginCount: verdict.failedLoginCount },
+              action: 'auth.loginFailed', ...target,
+              summary: { reason: user ? 'wrong_password' : 'unknown_user', ...(throttledFor > 0 ? { throttledForSeconds: throttledFor } : {}) },
             }, now);
           });
-          throw new AppError(verdict.lockedUntil ? 'AUTH_ACCOUNT_LOCKED' : 'AUTH_INVALID_CREDENTIALS', verdict.message,
-            verdict.lockedUntil ? { lockedUntil: verdict.lockedUntil.toISOString() } : {});
+          throw new AppError('AUTH_INVALID_CREDENTIALS', 'Wrong user name or password.');
+        }
         case 'ok': {
+          if (!user) throw new Error('unreachable: a verdict of ok needs an account');
           const sessionToken = newSecret('yjs');
           const csrfToken = newSecret('csrf');
           const expiresAt = new Date(now.getTime() + deps.session.maxHours * 3_600_000);
           await db.transaction(async (tx) => {
+            // The pair's failures end with a success; the address's do not (one's own account must not clear it).
+            await throttles.deleteThrottles(tx, keys.filter((k) => k.key.startsWith('account:')).map((k) => k.key));
             await users.recordLoginOutcome(tx, user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
             await sessions.insertSession(tx, {
               id: sha256(sessionToken), userId: user.id, csrfToken, passwordChangeOnly: verdict.passwordChangeRequired !== null, now, expiresAt,
               ip: meta.ip, userAgent: meta.userAgent,
             });
-            await appendAudit(tx, actor, { action: 'auth.loggedIn', targetKind: 'user', targetId: String(user.id), orgUnitId: user.orgUnitId, summary: { passwordChangeRequired: verdict.passwordChangeRequired } }, now);
+            await appendAudit(tx, actor, { action: 'auth.loggedIn', ...target, summary: { passwordChangeRequired: verdict.passwordChangeRequired } }, now);
           });
           return { sessionToken, csrfToken, expiresAt, passwordChangeRequired: verdict.passwordChangeRequired, userId: user.id };
         }

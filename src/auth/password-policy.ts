@@ -1,14 +1,19 @@
+import { dictionary } from '@zxcvbn-ts/language-common';
+
 /**
  * The password policy of DOMAIN §12, configurable per installation: length, letters and
- * digits, change at first login, expiry, no reuse of the last N, lockout after repeated
- * failures. Pure: the service supplies hashes' comparison results and the clock.
+ * digits, no common or blank-padded passwords, change at first login, expiry, no reuse of the
+ * last N, and how failed sign-ins are throttled (`login-throttle.ts`; no hard lock). Pure: the
+ * service supplies hashes' comparison results and the clock.
  */
 export interface PasswordPolicy {
   readonly minLength: number;
   readonly requireLetterAndDigit: boolean;
   readonly maxAgeDays: number;
   readonly historyCount: number;
+  /** Failed sign-ins one client address may make on one account before each further one waits. */
   readonly maxFailedAttempts: number;
+  /** The longest wait between throttled sign-in attempts (the waits double up to it). */
   readonly lockoutMinutes: number;
   readonly changeAtFirstLogin: boolean;
 }
@@ -24,15 +29,35 @@ export const defaultPasswordPolicy: PasswordPolicy = Object.freeze({
 });
 
 export interface PasswordProblem {
-  readonly code: 'AUTH_PASSWORD_TOO_SHORT' | 'AUTH_PASSWORD_NEEDS_LETTER_AND_DIGIT' | 'AUTH_PASSWORD_CONTAINS_USERNAME' | 'AUTH_PASSWORD_TOO_LONG';
+  readonly code:
+    | 'AUTH_PASSWORD_TOO_SHORT' | 'AUTH_PASSWORD_NEEDS_LETTER_AND_DIGIT' | 'AUTH_PASSWORD_CONTAINS_USERNAME' | 'AUTH_PASSWORD_TOO_LONG'
+    | 'AUTH_PASSWORD_BLANK_PADDED' | 'AUTH_PASSWORD_COMMON';
   readonly message: string;
+}
+
+// The 49,000 most common passwords of leaked-password corpora, ranked, from the maintained
+// zxcvbn-ts "common" language package (MIT), lower-cased once.
+let commonPasswords: ReadonlySet<string> | null = null;
+
+function isCommonPassword(password: string): boolean {
+  commonPasswords ??= new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
+  const lower = password.toLowerCase();
+  return commonPasswords.has(lower) || commonPasswords.has(lower.replace(/\s+/gu, ''));
+}
+
+/** The length that counts: blanks at either end do not, and a run of blanks counts once. */
+function effectiveLength(password: string): number {
+  return Array.from(password.trim().replace(/\s+/gu, ' ')).length;
 }
 
 /** Problems with a proposed password, before any reuse check (that needs the hashes). */
 export function checkPasswordStrength(policy: PasswordPolicy, password: string, username: string): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
-  if (Array.from(password).length < policy.minLength) {
+  const length = Array.from(password).length;
+  if (length < policy.minLength) {
     problems.push({ code: 'AUTH_PASSWORD_TOO_SHORT', message: `The password must have at least ${policy.minLength} characters.` });
+  } else if (effectiveLength(password) < policy.minLength) {
+    problems.push({ code: 'AUTH_PASSWORD_BLANK_PADDED', message: `The password must have at least ${policy.minLength} characters besides blanks at either end or repeated blanks.` });
   }
   if (password.length > 256) problems.push({ code: 'AUTH_PASSWORD_TOO_LONG', message: 'The password may have at most 256 characters.' });
   if (policy.requireLetterAndDigit && !(/\p{L}/u.test(password) && /\p{Nd}/u.test(password))) {
@@ -41,46 +66,32 @@ export function checkPasswordStrength(policy: PasswordPolicy, password: string, 
   if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) {
     problems.push({ code: 'AUTH_PASSWORD_CONTAINS_USERNAME', message: 'The password must not contain the user name.' });
   }
+  if (isCommonPassword(password)) {
+    problems.push({ code: 'AUTH_PASSWORD_COMMON', message: 'This password is among the most common ones in leaked-password lists; choose another.' });
+  }
   return problems;
 }
 
 export interface AccountLoginState {
   readonly disabledAt: Date | null;
-  readonly lockedUntil: Date | null;
-  readonly failedLoginCount: number;
   readonly mustChangePassword: boolean;
   readonly passwordChangedAt: Date;
 }
 
 export type LoginVerdict =
-  | { readonly kind: 'refused'; readonly code: 'AUTH_ACCOUNT_DISABLED' | 'AUTH_ACCOUNT_LOCKED'; readonly message: string; readonly lockedUntil?: Date }
-  | { readonly kind: 'bad_password'; readonly failedLoginCount: number; readonly lockedUntil: Date | null; readonly message: string }
+  | { readonly kind: 'refused'; readonly code: 'AUTH_ACCOUNT_DISABLED'; readonly message: string }
+  | { readonly kind: 'bad_password' }
   | { readonly kind: 'ok'; readonly passwordChangeRequired: 'first_login' | 'expired' | null };
 
-/** The outcome of a login attempt, given whether the password matched. */
+/**
+ * The outcome of a sign-in attempt, given whether the password matched. A wrong password says
+ * nothing about the account (disabled or not, failures so far): only someone who knows the
+ * password learns that the account is disabled.
+ */
 export function decideLogin(policy: PasswordPolicy, account: AccountLoginState, passwordMatches: boolean, now: Date): LoginVerdict {
+  if (!passwordMatches) return { kind: 'bad_password' };
   if (account.disabledAt !== null) {
     return { kind: 'refused', code: 'AUTH_ACCOUNT_DISABLED', message: 'This account is disabled. Ask an administrator.' };
-  }
-  if (account.lockedUntil !== null && account.lockedUntil > now) {
-    return {
-      kind: 'refused', code: 'AUTH_ACCOUNT_LOCKED', lockedUntil: account.lockedUntil,
-      message: `This account is locked after ${policy.maxFailedAttempts} failed attempts until ${account.lockedUntil.toISOString()}. Try again later or ask an administrator to unlock it.`,
-    };
-  }
-  if (!passwordMatches) {
-    // A lock that has expired starts a fresh count.
-    const previous = account.lockedUntil !== null ? 0 : account.failedLoginCount;
-    const failed = previous + 1;
-    if (failed >= policy.maxFailedAttempts) {
-      const lockedUntil = new Date(now.getTime() + policy.lockoutMinutes * 60_000);
-      return {
-        kind: 'bad_password', failedLoginCount: failed, lockedUntil,
-        message: `Wrong user name or password. The account is now locked for ${policy.lockoutMinutes} minutes after ${failed} failed attempts.`,
-      };
-    }
-    const left = policy.maxFailedAttempts - failed;
-    return { kind: 'bad_password', failedLoginCount: failed, lockedUntil: null, message: `Wrong user name or password. ${left} attempt(s) left before the account is locked.` };
   }
   if (account.mustChangePassword && policy.changeAtFirstLogin) return { kind: 'ok', passwordChangeRequired: 'first_login' };
   if (policy.maxAgeDays > 0 && now.getTime() - account.passwordChangedAt.getTime() > policy.maxAgeDays * 86_400_000) {

@@ -32,3 +32,11 @@ export function newSecret(prefix: string): string {
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
+
+/**
+ * How the sign-in throttle names an account: a digest of the user name as typed, trimmed and
+ * lower-cased, so names that exist and names that do not are keyed alike and none is stored.
+ */
+export function throttleAccountId(username: string): string {
+  return sha256(`login:${username.trim().toLowerCase()}`);
+}

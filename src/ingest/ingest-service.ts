@@ -153,7 +153,8 @@ export function createIngestService(deps: IngestServiceDeps) {
         }
         continue;
       }
-      const payload = pseudonymiseRawPayload(resource, deps.pseudonymise);
+      // An entry without a resource (`{}`) is kept as null: JSON has no undefined to measure or store.
+      const payload = pseudonymiseRawPayload(resource ?? null, deps.pseudonymise);
       candidates.push({
         index: entry, format: 'fhir', rejected: { code: result.code, message: result.message, path: result.path }, payload,
         payloadBytes: JSON.stringify(payload).length, eventId: null, eventType: '',

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../src/audit/index.ts';
 import { migrate, openPgliteDb, type Db } from '../../src/store/index.ts';
@@ -69,5 +70,30 @@ describe(`yunjian CLI on ${testBackend}`, () => {
     const refused = await run('node', [bin, 'restore', file], { env }).catch((error: unknown) => error as { code: number; stderr: string });
     expect('code' in refused ? refused.code : 0).toBe(1);
     expect(refused.stderr).toContain('already holds data');
+  });
+
+  it('refuses a truncated backup with a clear message and exit code 1, restoring nothing', async () => {
+    const file = join(dataDir, 'b.ndjson.gz');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
+    const truncated = join(dataDir, 'truncated.ndjson.gz');
+    writeFileSync(truncated, gzipSync(lines.slice(0, 4).join('\n')));
+    // restore migrates an empty database itself, then must refuse the file and leave it empty.
+    const fresh = testBackend === 'postgres' ? await createTestDb() : undefined;
+    const emptyDir = mkdtempSync(join(tmpdir(), 'yj-cli-empty-'));
+    const emptyEnv = fresh ? { ...env, DATABASE_URL: fresh.url } : { ...env, YUNJIAN_DATA: emptyDir };
+    try {
+      const refused = await run('node', [bin, 'restore', truncated], { env: emptyEnv }).catch((error: unknown) => error as { code: number; stderr: string });
+      expect('code' in refused ? refused.code : 0).toBe(1);
+      expect(refused.stderr).toMatch(/ends early.*nothing was restored/);
+      const db = fresh ? fresh.db : await openPgliteDb(join(emptyDir, 'pg'));
+      try {
+        expect((await db.query('SELECT 1 FROM audit_entry')).rowCount).toBe(0);
+      } finally {
+        if (!fresh) await db.close();
+      }
+    } finally {
+      await fresh?.drop();
+    }
   });
 });

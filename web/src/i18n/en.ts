@@ -18,7 +18,7 @@ export const en: Messages = {
     title: 'Sign in', subtitle: 'Hospital operations monitoring center', username: 'User name', password: 'Password', submit: 'Sign in',
     submitting: 'Signing in…', signOut: 'Sign out', signedInAs: 'Signed in as', expired: 'Your session has expired. Please sign in again.',
     signedOut: 'You have signed out.', invalidCredentials: 'Wrong user name or password.',
-    locked: 'Too many failed attempts: the account is locked until {until}.', lockedNoTime: 'The account is locked. Try again later or ask an administrator to unlock it.',
+    throttled: 'Too many failed sign-ins from here. Try again in {seconds} s.', throttledNoTime: 'Too many failed sign-ins from here. Try again shortly.',
     disabled: 'This account is disabled. Ask an administrator.', footer: 'One person, one account · least privilege · everything audited',
   },
   password: {
@@ -26,7 +26,7 @@ export const en: Messages = {
     voluntary: 'Changing your password regularly keeps your account safe.', current: 'Current password', next: 'New password',
     confirm: 'Confirm new password', submit: 'Change password', mismatch: 'The two new passwords differ.', changed: 'Your password has been changed.',
     policy: 'Password rules', minLength: 'At least {n} characters', letterAndDigit: 'Letters and digits', maxAge: 'Changed every {n} days',
-    noExpiry: 'Never expires', history: 'Different from the last {n} password(s)', lockout: '{n} wrong attempts lock the account for {m} minutes',
+    noExpiry: 'Never expires', history: 'Different from the last {n} password(s)', lockout: 'After {n} wrong attempts from one place, each further attempt waits longer (up to {m} minutes); no account is ever locked',
   },
   layout: { scope: 'Scope', scopeHint: 'Switch the org scope you look at', profile: 'Profile', changePassword: 'Change password' },
   roles: { admin: 'Administrator', analyst: 'Analyst', liaison: 'Department liaison', executive: 'Executive', source: 'Data source' },

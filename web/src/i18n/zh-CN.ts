@@ -14,14 +14,14 @@ export const zhCN = {
   auth: {
     title: '登录', subtitle: '医院运营监测中心', username: '用户名', password: '密码', submit: '登录', submitting: '正在登录…',
     signOut: '退出登录', signedInAs: '当前用户', expired: '会话已过期，请重新登录。', signedOut: '您已退出登录。',
-    invalidCredentials: '用户名或密码错误。', locked: '连续登录失败次数过多，账号已锁定至 {until}。', lockedNoTime: '账号已锁定，请稍后再试或联系管理员解锁。',
+    invalidCredentials: '用户名或密码错误。', throttled: '登录失败次数过多，请 {seconds} 秒后再试。', throttledNoTime: '登录失败次数过多，请稍后再试。',
     disabled: '账号已停用，请联系管理员。', footer: '一人一号 · 最小权限 · 全程留痕',
   },
   password: {
     title: '修改密码', firstLogin: '首次登录须修改初始密码。', expired: '密码已过期，请设置新密码。', voluntary: '定期修改密码有助于保护账号安全。',
     current: '当前密码', next: '新密码', confirm: '确认新密码', submit: '修改密码', mismatch: '两次输入的新密码不一致。',
     changed: '密码已修改。', policy: '密码要求', minLength: '至少 {n} 个字符', letterAndDigit: '同时包含字母和数字',
-    maxAge: '每 {n} 天须更换', noExpiry: '不会过期', history: '不能与最近 {n} 次使用过的密码相同', lockout: '连续 {n} 次输错将锁定 {m} 分钟',
+    maxAge: '每 {n} 天须更换', noExpiry: '不会过期', history: '不能与最近 {n} 次使用过的密码相同', lockout: '同一来源连续输错 {n} 次后，每次再试须等待更久（最长 {m} 分钟）；账号不会被锁定',
   },
   layout: { scope: '范围', scopeHint: '切换查看的组织范围', profile: '个人', changePassword: '修改密码' },
   roles: { admin: '管理员', analyst: '运监分析员', liaison: '科室联络员', executive: '院领导', source: '数据源' },
