@@ -1,6 +1,10 @@
 import pino from 'pino';
 import { listAnomalyTransitions } from './alerts/anomaly-marks-repo.ts';
+import { createAlertsService } from './alerts/alerts-service.ts';
+import { createMuteWindowsService } from './alerts/mute-windows-service.ts';
+import { createAlertsModule } from './api/alerts.routes.ts';
 import { createBudgetsModule } from './api/budgets.routes.ts';
+import { createMuteWindowsModule } from './api/mute-windows.routes.ts';
 import { createIndicatorsModule } from './api/indicators.routes.ts';
 import { createIngestModule } from './api/ingest.routes.ts';
 import { createLiveModules } from './api/live.routes.ts';
@@ -70,6 +74,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     // Without the engine role, commits wait in the durable queue for an engine process (rules/engine-poller.ts).
     evaluateAfterCommit: config.roles.includes('engine'),
   });
+  const alerts = createAlertsService({ db });
   const ingest = createIngestService({
     db, sources, pseudonymise: createPseudonymiser(loadPseudonymKey(config)), log: logger,
     consumers: [indicators.rollupConsumer, rules.ingestConsumer], limits: { maxBodyBytes: config.bodyLimitBytes },
@@ -92,7 +97,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       timeZone,
       subtree: (root) => services.orgs.listSubtree(root),
       series: (code, org, grain, from, to) => indicators.queries.series(code, org, grain, from, to),
-      alerts: (scopePath, from, to) => rules.alerts.list({ paths: [scopePath], from, to, limit: 1000 }),
+      alerts: (scopePath, from, to) => alerts.list({ paths: [scopePath], from, to, limit: 1000 }),
       orders: async (scopePath, createdTo) => {
         const stored = await workorders.list({ scopePaths: [scopePath], createdTo });
         const clocks = await workorders.clocks(stored, clock.now());
@@ -114,6 +119,8 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       services: indicators, clock, anomalies: createAnomalyMarksService({ db, listTransitions: (q) => listAnomalyTransitions(db, q) }),
     }),
     ...rules.modules,
+    createAlertsModule({ alerts, rules: rules.rules, clock }),
+    createMuteWindowsModule({ muteWindows: createMuteWindowsService({ db }), clock }),
     createWorkOrdersModule({ clock, orgs: services.orgs, workorders, config: workorderConfig, problems, notify }),
     createProblemsModule({ clock, problems }),
     createReportsModule({ reports, clock }),
@@ -124,7 +131,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       orgCodes: async (ids) => new Map((await services.orgs.listByIds([...new Set(ids)])).map((o) => [o.id, o.code])),
     }),
     ...createLiveModules({
-      db, clock, orgs: services.orgs, alerts: rules.alerts, workorders, sources, quality,
+      db, clock, orgs: services.orgs, alerts, workorders, sources, quality,
       indicators: { list: () => indicators.definitions.list(), series: (...args) => indicators.queries.series(...args) },
     }),
   ];
@@ -138,7 +145,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createNotificationDispatchJob({ db, senders: createChannelSenders({ smtpUrl: config.smtpUrl, mailFrom: config.smtpFrom }) }),
     createBulletinJob({ reports, log: logger }),
   ];
-  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, reports, modules, jobs };
+  return { services, indicators, sources, quality, ingest, rules, alerts, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, reports, modules, jobs };
 }
 
 export type Runtime = ReturnType<typeof buildRuntime>;

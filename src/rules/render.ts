@@ -57,3 +57,23 @@ export function messageValues(rule: RuleDefinition, outcome: RuleOutcome, locale
 export function renderOutcomeMessage(rule: RuleDefinition, outcome: RuleOutcome, locale: Locale, names: MessageNames = {}): string {
   return renderMessage(locale === 'zh' ? rule.messageZh : rule.messageEn, messageValues(rule, outcome, locale, names));
 }
+
+/** The parameters an alert text is rendered from, stored with it: the template's values, the rule's names in both languages. */
+export type MessageParams = Readonly<Record<string, string | number | null>>;
+
+/** An alert text as stored (template and parameters) and as rendered now in both languages (notifications, work-order titles). */
+export function outcomeMessage(rule: RuleDefinition, outcome: RuleOutcome, names: MessageNames = {}): {
+  zh: string; en: string; template: { zh: string; en: string }; params: MessageParams;
+} {
+  const params: Record<string, string | number | null> = {};
+  for (const [k, v] of Object.entries(messageValues(rule, outcome, 'zh', names))) if (v !== undefined && k !== 'rule') params[k] = v;
+  params.ruleZh = rule.nameZh;
+  params.ruleEn = rule.nameEn;
+  const template = { zh: rule.messageZh, en: rule.messageEn };
+  return { zh: renderStored(template, params, 'zh'), en: renderStored(template, params, 'en'), template, params };
+}
+
+/** Renders a stored alert text in `locale`. */
+export function renderStored(template: { readonly zh: string; readonly en: string }, params: MessageParams, locale: Locale): string {
+  return renderMessage(locale === 'zh' ? template.zh : template.en, { ...params, rule: locale === 'zh' ? params.ruleZh : params.ruleEn });
+}
