@@ -18,13 +18,15 @@ export interface JudgedOutcome extends JudgedAlert<RuleOutcome> {
   readonly detector?: { readonly state: unknown; readonly periodStart: Date };
 }
 
-export function recordingRule(rule: { readonly id: number; readonly def: RuleDefinition }): RecordingRule<RuleOutcome> {
+/** The rule as the recorder sees it; `unitOf` gives an indicator's unit (alert texts show quantities with it). */
+export function recordingRule(rule: { readonly id: number; readonly def: RuleDefinition }, unitOf: (indicator: string) => string = () => ''): RecordingRule<RuleOutcome> {
   const def = rule.def;
+  const unit = 'indicator' in def ? unitOf(def.indicator) : '';
   return {
     id: rule.id, code: def.code, nameZh: def.nameZh, nameEn: def.nameEn, version: def.version, severity: def.severity, category: def.category,
     labels: def.labels, livePeriods: def.liveHorizonPeriods,
     policy: { forPeriods: def.forPeriods, forMinutes: def.forMinutes, hysteresis: def.hysteresis },
-    message: (outcome: RuleOutcome, org: RecordingOrg) => outcomeMessage(def, outcome, { orgUnitName: org.name }),
+    message: (outcome: RuleOutcome, org: RecordingOrg) => outcomeMessage(def, outcome, { orgUnitName: org.name, unit }),
   };
 }
 

@@ -131,10 +131,18 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   }
 
   /** Stores judged outcomes of rules inside `tx` (alerts through the recorder; re-checks and learned detector states here); returns the transitions stored. */
-  async function recordIn(tx: Queryable, work: readonly { rule: LoadedRule; judged: readonly JudgedOutcome[] }[], now: Date, notification: NotificationInputs): Promise<readonly AlertTransitionEvent[]> {
-    const { events, rechecks } = await recorder.record(tx, work.map((w) => ({ rule: recordingRule(w.rule), judged: w.judged })), notification, now);
+  async function recordIn(
+    tx: Queryable, work: readonly { rule: LoadedRule; judged: readonly JudgedOutcome[] }[], now: Date, notification: NotificationInputs, unitOf: (indicator: string) => string,
+  ): Promise<readonly AlertTransitionEvent[]> {
+    const { events, rechecks } = await recorder.record(tx, work.map((w) => ({ rule: recordingRule(w.rule, unitOf), judged: w.judged })), notification, now);
     for (const { rule, judged } of work) await storeRuleEffects(tx, rule.id, judged, rechecks.get(rule.id) ?? []);
     return events;
+  }
+
+  /** Indicator units by code (read before a recording transaction opens). */
+  async function units(): Promise<(indicator: string) => string> {
+    const byCode = new Map((await deps.indicatorDefinitions()).map((d) => [d.code, d.unit]));
+    return (code) => byCode.get(code) ?? '';
   }
 
   async function succeeded(rules: readonly LoadedRule[], committed: readonly AlertTransitionEvent[]): Promise<void> {
@@ -146,8 +154,9 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   async function record(rule: LoadedRule, judged: readonly JudgedOutcome[], now: Date, after?: (tx: Queryable) => Promise<void>): Promise<boolean> {
     try {
       const notification = judged.length > 0 ? await recorder.loadInputs(db, now) : { silences: [], muteWindows: [] };
+      const unitOf = await units();
       const committed = await db.transaction(async (tx) => {
-        const events = await recordIn(tx, [{ rule, judged }], now, notification);
+        const events = await recordIn(tx, [{ rule, judged }], now, notification, unitOf);
         if (after) await after(tx);
         return events;
       });
@@ -168,9 +177,10 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   async function recordMany(work: readonly { rule: LoadedRule; judged: readonly JudgedOutcome[] }[], now: Date): Promise<void> {
     if (work.length === 0) return;
     const notification = await recorder.loadInputs(db, now);
+    const unitOf = await units();
     let committed: readonly AlertTransitionEvent[];
     try {
-      committed = await db.transaction((tx) => recordIn(tx, work, now, notification));
+      committed = await db.transaction((tx) => recordIn(tx, work, now, notification, unitOf));
     } catch {
       for (const { rule, judged } of work) await record(rule, judged, now);
       return;
