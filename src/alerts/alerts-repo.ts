@@ -397,3 +397,19 @@ export async function listAlertPeriods(db: Queryable, alertId: number): Promise<
   );
   return rows;
 }
+
+/**
+ * Open incidents whose latest period is older than their rule's cutoff (no later period was judged
+ * while it was live), locked for the recording transaction that ends them.
+ */
+export async function listStaleIncidents(tx: Queryable, cutoffs: readonly { ruleId: number; cutoff: Date }[]): Promise<AlertRow[]> {
+  if (cutoffs.length === 0) return [];
+  const { rows } = await tx.query<AlertRow>(
+    `SELECT ${ALERT_COLUMNS} ${FROM}
+     JOIN unnest($1::bigint[], $2::timestamptz[]) AS c(rule_id, cutoff) ON c.rule_id = a.rule_id
+     WHERE a.state <> 'resolved' AND a.last_period_key <> 'live' AND a.last_period_start < c.cutoff
+     ORDER BY a.id FOR UPDATE OF a`,
+    [cutoffs.map((c) => c.ruleId), cutoffs.map((c) => c.cutoff.toISOString())],
+  );
+  return rows;
+}

@@ -67,6 +67,11 @@ describe('stepping an incident', () => {
     expect(plan.step.transition).toMatchObject({ from: 'none', to: 'firing', reason: 'breach' });
   });
 
+  it('lets a skipped later period (missing data under skip) leave the incident open', () => {
+    const plan = planIncident(head('2026-11-16', '2026-11-17', 'firing'), day('2026-11-19', 'skipped'), policy, NOW, opts);
+    expect(plan).toMatchObject({ placement: 'new', end: null });
+  });
+
   it('records a breach of history as a finding, and leaves a late breach inside the incident to it', () => {
     expect(planIncident(null, day('2024-01-01', 'breach'), policy, NOW, opts)).toEqual({ placement: 'finding', bad: true });
     expect(planIncident(head('2026-11-19', '2026-11-20', 'firing'), day('2026-11-19', 'breach'), policy, NOW, opts)).toEqual({ placement: 'past', bad: false });

@@ -138,7 +138,9 @@ export function planIncident(head: IncidentHead | null, outcome: AlertOutcome, p
       }
     case 'new': {
       const open = head !== null && head.status.state !== 'resolved';
-      const end = open && (outcome.closed || isBad(outcome)) ? endByGap(head, outcome, now) : null;
+      // A judged later period (a breach, or a clean closed one) ends the open incident; a skipped or pending one says nothing.
+      const judged = isBad(outcome) || (outcome.kind === 'ok' && outcome.closed);
+      const end = open && judged ? endByGap(head, outcome, now) : null;
       return { placement, end, step: nextAlertState(null, outcome, policy, now, stepOptions) };
     }
   }

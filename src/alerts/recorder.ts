@@ -1,5 +1,5 @@
 import { pathIds } from '../orgs/index.ts';
-import { DEFAULT_TIME_ZONE } from '../shared/index.ts';
+import { DEFAULT_TIME_ZONE, previousPeriod, type Grain } from '../shared/index.ts';
 import type { Db, Queryable } from '../store/index.ts';
 import { alertFingerprint, alertIdentity, type AlertOutcome, type AlertStatus } from './alert.ts';
 import { alertPeriodOf } from './alert-period.ts';
@@ -7,7 +7,7 @@ import { tellConsumer, type AlertTransitionConsumer, type AlertTransitionEvent }
 import * as alertsRepo from './alerts-repo.ts';
 import * as findingsRepo from './findings-repo.ts';
 import { groupKey } from './grouping.ts';
-import { planIncident, type IncidentHead, type IncidentPlan } from './incident.ts';
+import { liveHorizonStart, planIncident, type IncidentHead, type IncidentPlan } from './incident.ts';
 import type { InhibitableAlert } from './inhibition.ts';
 import { parseMuteWindow, type HolidayPredicate, type MuteWindow } from './mute-window.ts';
 import { decideNotification, type NotificationDecision } from './pipeline.ts';
@@ -442,6 +442,12 @@ export interface AlertRecorder {
     inputs: NotificationInputs,
     now: Date,
   ): Promise<{ readonly events: readonly AlertTransitionEvent[]; readonly rechecks: ReadonlyMap<number, readonly RecheckRequest<J>[]> }>;
+  /**
+   * Ends the open incidents of these rules whose latest period is older than the period before the
+   * live horizon of its grain (the period after it closed and was never judged: missing data under
+   * `skip`, a rule paused, alerts stored before incidents), reason `expired`, and tells the consumers.
+   */
+  expireStale(tx: Queryable, rules: readonly { readonly rule: RecordingRule; readonly grain: Grain }[], inputs: NotificationInputs, now: Date): Promise<readonly AlertTransitionEvent[]>;
 }
 
 export function createAlertRecorder(deps: RecorderDeps): AlertRecorder {
@@ -461,6 +467,38 @@ export function createAlertRecorder(deps: RecorderDeps): AlertRecorder {
       await flushRecording(tx, shared, now);
       await tellConsumers(tx, deps, shared.committed);
       return { events: shared.committed, rechecks };
+    },
+    async expireStale(tx, rules, inputs, now) {
+      const byId = new Map(rules.map((r) => [r.rule.id, r.rule]));
+      const cutoffs = rules.map(({ rule, grain }) => ({
+        ruleId: rule.id, cutoff: previousPeriod(liveHorizonStart(now, grain, { timeZone: tz, livePeriods: rule.livePeriods }), grain, tz),
+      }));
+      const stale = await alertsRepo.listStaleIncidents(tx, cutoffs);
+      if (stale.length === 0) return [];
+      const shared = await prepareRecording(tx, [], []);
+      for (const row of stale) {
+        const rule = byId.get(row.ruleId);
+        if (!rule) continue;
+        shared.heads.set(alertsRepo.seriesRefKey(row), row);
+        const at = now.toISOString();
+        const j: JudgedAlert = {
+          trigger: 'schedule',
+          org: { id: row.orgUnitId, code: row.orgUnitCode, name: row.orgUnitCode, kind: '', path: row.orgPath },
+          outcome: {
+            ruleCode: row.ruleCode, ruleVersion: 0, orgUnit: row.orgUnitCode, seriesKey: row.seriesKey, periodKey: row.lastPeriodKey,
+            periodStart: row.lastPeriodStart?.toISOString() ?? null, closed: true, kind: 'ok', value: row.value, bound: row.bound, recovered: true, detail: {},
+          },
+        };
+        const step: AlertStep = {
+          alert: { ...row.status, state: 'resolved', stateSince: at, breachCount: 0, clearedSince: null },
+          transition: { from: row.state, to: 'resolved', reason: 'expired', at, periodKey: row.lastPeriodKey, closed: true, value: row.value, bound: row.bound, detail: {} },
+          effects: [],
+        };
+        await queueStep(shared, deps, inputs, { rule, j, prev: row, step, added: false, key: alertsRepo.seriesRefKey(row), now, tz });
+      }
+      await flushRecording(tx, shared, now);
+      await tellConsumers(tx, deps, shared.committed);
+      return shared.committed;
     },
   };
 }

@@ -114,4 +114,15 @@ describe(`incidents through the engine on ${testBackend}`, () => {
     expect(findings.length).toBe(Math.ceil((5 * 365 - 30) / 7));
     expect(findings.every((f) => f.kind === 'breach' && f.value === 90 && f.bound === 30)).toBe(true);
   }, 120_000);
+
+  it('ends an open incident that no live period continued (days without data), so nothing stays firing on a period long past', async () => {
+    const [open] = (await waitAlerts()).filter((a) => a.state === 'firing');
+    expect(open?.lastPeriodKey).toBe('2026-11-14');
+    clock.advance(5 * DAY);
+    await job.run(clock.now());
+    const ended = (await waitAlerts()).find((a) => a.id === open?.id);
+    expect(ended).toMatchObject({ state: 'resolved', endReason: 'expired', lastPeriodKey: '2026-11-14' });
+    expect(transitionsOf('wait_high').at(-1)).toBe('firing>resolved:expired');
+    expect((await waitAlerts()).filter((a) => a.state !== 'resolved')).toEqual([]);
+  });
 });

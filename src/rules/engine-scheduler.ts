@@ -131,6 +131,8 @@ export function createRuleSchedulerJob(deps: RuleSchedulerDeps): ScheduledJob {
           await engine.runIsolated(rule, now, (x, at) => engine.judgeSources(x, null, null, 'schedule', at));
         }
       }
+      // Nothing stays firing on a period long past: an incident no live period continued ends.
+      await engine.expireStale(now);
     },
   };
 }

@@ -10,7 +10,7 @@ import { DETECTOR_VERSION, type DetectorConfig, type DetectorState } from './ano
 import type { SeriesPointInput } from './outcome.ts';
 import { parseRuleDefinition, type RuleDefinition } from './definition.ts';
 import {
-  anomalyReadFrom, anomalyReadTo, holidaysOf, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
+  anomalyReadFrom, anomalyReadTo, holidaysOf, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, SOURCE_GRAIN, watchesSource,
   type ReadSourceQuality, type SeriesContext, type SourceRef, type StoredDetector,
 } from './engine-evaluate.ts';
 import { createPassLog, stopwatch, type PassReport } from './engine-passes.ts';
@@ -91,6 +91,8 @@ export interface RuleEngine {
   recentPasses(): readonly PassReport[];
   /** Evaluates commits queued before `before` that no pass has evaluated (a crash, a failed pass); returns how many. */
   recoverQueued(before: Date): Promise<number>;
+  /** Ends open incidents no live period continues (alerts/recorder.ts `expireStale`); returns how many. */
+  expireStale(now: Date): Promise<number>;
   readonly timeZone: string;
   readonly catchUpPeriods: number;
   readonly deps: RuleEngineDeps;
@@ -197,6 +199,17 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
       return false;
     }
     return record(rule, judged, now, after);
+  }
+
+  async function expireStale(now: Date): Promise<number> {
+    const rules = await activeRules();
+    if (rules.length === 0) return 0;
+    const unitOf = await units();
+    const work = rules.map((r) => ({ rule: recordingRule(r, unitOf), grain: isSeriesRule(r.def) ? r.def.grain : SOURCE_GRAIN }));
+    const notification = await recorder.loadInputs(db, now);
+    const events = await db.transaction((tx) => recorder.expireStale(tx, work, notification, now));
+    if (events.length > 0) deps.onCommitted?.(events);
+    return events.length;
   }
 
   function isSeriesRule(def: RuleDefinition): def is Exclude<RuleDefinition, { kind: 'compliance' | 'source_quality' }> {
@@ -557,7 +570,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   const settled = (): Promise<void> => queue.push([]).catch(() => undefined);
 
   return {
-    consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, settled, recoverQueued, recentPasses: passLog.recent, timeZone: tz, catchUpPeriods, deps,
+    consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, settled, recoverQueued, expireStale, recentPasses: passLog.recent, timeZone: tz, catchUpPeriods, deps,
   };
 }
 
