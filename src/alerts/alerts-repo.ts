@@ -164,13 +164,19 @@ export interface AlertQuery {
   readonly limit: number;
 }
 
-export async function queryAlerts(db: Queryable, q: AlertQuery): Promise<AlertRow[]> {
-  const params: unknown[] = [q.paths.map((p) => `${p}%`)];
+/** WHERE conditions over org subtrees (`o.path`), and `add` for one more with its `?` bound to the next parameter. */
+export function scopedConditions(paths: readonly string[]): { params: unknown[]; where: string[]; add: (sql: string, value: unknown) => void } {
+  const params: unknown[] = [paths.map((p) => `${p}%`)];
   const where = ['o.path LIKE ANY($1)'];
   const add = (sql: string, value: unknown) => {
     params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
+    where.push(sql.replaceAll('?', `$${String(params.length)}`));
   };
+  return { params, where, add };
+}
+
+export async function queryAlerts(db: Queryable, q: AlertQuery): Promise<AlertRow[]> {
+  const { params, where, add } = scopedConditions(q.paths);
   if (q.state !== undefined) add('a.state = ?', q.state);
   if (q.severity !== undefined) add('a.severity = ?', q.severity);
   if (q.ruleCode !== undefined) add('a.rule_code = ?', q.ruleCode);

@@ -1,5 +1,5 @@
 import type { Queryable } from '../store/index.ts';
-import type { AlertMessageTemplate, MessageParam } from './alerts-repo.ts';
+import { scopedConditions, type AlertMessageTemplate, type MessageParam } from './alerts-repo.ts';
 
 /**
  * SQL for findings: breaches judged on periods older than a rule's live horizon (history). One row
@@ -72,12 +72,7 @@ export interface FindingQuery {
 }
 
 export async function listFindings(db: Queryable, q: FindingQuery): Promise<FindingRow[]> {
-  const params: unknown[] = [q.paths.map((p) => `${p}%`)];
-  const where = ['o.path LIKE ANY($1)'];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replaceAll('?', `$${String(params.length)}`));
-  };
+  const { params, where, add } = scopedConditions(q.paths);
   if (q.ruleCode !== undefined) add('f.rule_code = ?', q.ruleCode);
   if (q.orgUnitId !== undefined) add('f.org_unit_id = ?', q.orgUnitId);
   if (q.indicator !== undefined) add("r.definition->>'indicator' = ?", q.indicator);
