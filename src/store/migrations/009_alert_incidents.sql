@@ -31,8 +31,12 @@ CREATE TABLE alert_period (
   PRIMARY KEY (alert_id, period_key),
   CHECK (last_at >= first_at)
 );
-INSERT INTO alert_period (alert_id, period_key, period_start, value, bound, first_at, last_at)
-  SELECT id, period_key, period_start, value, bound, created_at, updated_at FROM alert;
+-- An alert stored before incidents spans its one period, with the detail of its latest breach.
+INSERT INTO alert_period (alert_id, period_key, period_start, value, bound, detail, first_at, last_at)
+  SELECT a.id, a.period_key, a.period_start, a.value, a.bound, coalesce(h.detail, '{}'), a.created_at, a.updated_at
+  FROM alert a LEFT JOIN LATERAL (
+    SELECT detail FROM alert_history WHERE alert_id = a.id AND to_state IN ('pending', 'firing') ORDER BY id DESC LIMIT 1
+  ) h ON true;
 
 -- A breach judged on a period older than the rule's live horizon (backfill, late history): shown in
 -- the explorer, the rule's history and the dry run; opens no alert, notification or work order.
