@@ -73,7 +73,8 @@ export function createBudgetAlertRecorder(deps: {
       const recorder = createAlertRecorder({ consumers: deps.consumers, isHoliday: () => false, ...(timeZone !== undefined ? { timeZone } : {}) });
       const inputs = await recorder.loadInputs(deps.db, now);
       const work = [...stored].map(([kind, rule]) => ({
-        rule: recordingRule(rule),
+        // A warning pass judges the year's approved lines: months of this year and the last are live (not history).
+        rule: { ...recordingRule(rule), livePeriods: 24 },
         judged: judgements.filter((j) => j.kind === kind).map((j): JudgedOutcome => ({
           // The alert names the budget line: org unit and item.
           outcome: outcomeOf(j, rule.def, now), org: { ...j.org, name: `${j.org.name} · ${j.item.nameZh}` }, trigger: 'schedule',
