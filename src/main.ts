@@ -1,6 +1,10 @@
 import pino from 'pino';
 import { listAnomalyTransitions } from './alerts/anomaly-marks-repo.ts';
+import { createAlertsService } from './alerts/alerts-service.ts';
+import { createMuteWindowsService } from './alerts/mute-windows-service.ts';
+import { createAlertsModule } from './api/alerts.routes.ts';
 import { createBudgetsModule } from './api/budgets.routes.ts';
+import { createMuteWindowsModule } from './api/mute-windows.routes.ts';
 import { createIndicatorsModule } from './api/indicators.routes.ts';
 import { createIngestModule } from './api/ingest.routes.ts';
 import { createLiveModules } from './api/live.routes.ts';
@@ -28,6 +32,7 @@ import { createChannelSenders, createNotificationDispatchJob, createNotifyServic
 import { createOrgsService } from './orgs/index.ts';
 import { createQualityCostsService } from './quality-costs/index.ts';
 import { createBulletinJob, createGatherService, createReportsService } from './reports/index.ts';
+import { createComplianceCasesService } from './rules/compliance-cases-service.ts';
 import { createRuleRuntime } from './rules/runtime.ts';
 import type { ScheduledJob } from './scheduler/index.ts';
 import { createScorecardRefreshJob, createScorecardServices } from './scorecards/index.ts';
@@ -74,6 +79,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     // Without the engine role, commits wait in the durable queue for an engine process (rules/engine-poller.ts).
     evaluateAfterCommit: config.roles.includes('engine'),
   });
+  const alerts = createAlertsService({ db });
   const ingest = createIngestService({
     db, sources, pseudonymise: createPseudonymiser(loadPseudonymKey(config)), log: logger,
     consumers: [indicators.rollupConsumer, rules.ingestConsumer], limits: { maxBodyBytes: config.bodyLimitBytes },
@@ -97,7 +103,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       timeZone,
       subtree: (root) => services.orgs.listSubtree(root),
       series: (code, org, grain, from, to) => indicators.queries.series(code, org, grain, from, to),
-      alerts: (scopePath, from, to) => rules.alerts.list({ paths: [scopePath], from, to, limit: 1000 }),
+      alerts: (scopePath, from, to) => alerts.list({ paths: [scopePath], from, to, limit: 1000 }),
       orders: async (scopePath, createdTo) => {
         const stored = await workorders.list({ scopePaths: [scopePath], createdTo });
         const clocks = await workorders.clocks(stored, clock.now());
@@ -132,6 +138,8 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
       services: indicators, clock, anomalies: createAnomalyMarksService({ db, listTransitions: (q) => listAnomalyTransitions(db, q) }),
     }),
     ...rules.modules,
+    createAlertsModule({ alerts, rules: rules.rules, cases: createComplianceCasesService({ db }), clock }),
+    createMuteWindowsModule({ muteWindows: createMuteWindowsService({ db }), clock }),
     createWorkOrdersModule({ clock, orgs: services.orgs, workorders, config: workorderConfig, problems, notify }),
     createProblemsModule({ clock, problems }),
     createReportsModule({ reports, clock }),
@@ -144,7 +152,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createScorecardsModule({ clock, sc: scorecards, timeZone }),
     createCommitmentsModule({ clock, commitments, timeZone }),
     ...createLiveModules({
-      db, clock, orgs: services.orgs, alerts: rules.alerts, workorders, sources, quality,
+      db, clock, orgs: services.orgs, alerts, workorders, sources, quality,
       indicators: { list: () => indicators.definitions.list(), series: (...args) => indicators.queries.series(...args) },
     }),
   ];
@@ -160,7 +168,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createScorecardRefreshJob({ scorecards: scorecards.scorecards }),
     createCommitmentWarningJob({ commitments }),
   ];
-  return { services, indicators, sources, quality, ingest, rules, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, reports, scorecards, commitments, modules, jobs };
+  return { services, indicators, sources, quality, ingest, rules, alerts, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, reports, scorecards, commitments, modules, jobs };
 }
 
 export type Runtime = ReturnType<typeof buildRuntime>;

@@ -1,8 +1,31 @@
-import type { RuleOutcome } from '../rules/index.ts';
 
 /**
- * An alert is identified by (rule, org unit, series key, period): the same rule breaching in the
- * same department for the same month is one alert however often it is evaluated.
+ * What the alerts module is told about a judgement: the rule engine's outcome (rules/outcome.ts)
+ * has this shape, declared here so that alerts depend on nothing in rules.
+ */
+export interface AlertOutcome {
+  readonly ruleCode: string;
+  readonly ruleVersion: number;
+  readonly orgUnit: string;
+  readonly seriesKey: string;
+  readonly periodKey: string;
+  readonly periodStart: string | null;
+  readonly closed: boolean;
+  readonly kind: 'breach' | 'ok' | 'no_data' | 'skipped' | 'pending';
+  readonly value: number | null;
+  readonly bound: number | null;
+  /** On the ok side of the recovery bound (always true without hysteresis); read only when kind is 'ok'. */
+  readonly recovered: boolean;
+  readonly pendingUntil?: string;
+  /** The values and baseline that produced the outcome (stored with the transition it causes). */
+  readonly detail: object;
+}
+
+/**
+ * An alert is an incident: a run of consecutive breaching periods of one rule on one org unit and
+ * series key. It is identified by (rule, org unit, series key, first period): the same rule
+ * breaching in the same department for three months running is one alert, however often it is
+ * evaluated; the periods it spans are stored beside it (alert_period).
  */
 export interface AlertIdentity {
   readonly ruleCode: string;
@@ -29,7 +52,7 @@ export interface AlertStatus {
   readonly lastEvaluatedAt: string;
 }
 
-export function alertIdentity(outcome: Pick<RuleOutcome, 'ruleCode' | 'orgUnit' | 'seriesKey' | 'periodKey'>): AlertIdentity {
+export function alertIdentity(outcome: Pick<AlertOutcome, 'ruleCode' | 'orgUnit' | 'seriesKey' | 'periodKey'>): AlertIdentity {
   return { ruleCode: outcome.ruleCode, orgUnit: outcome.orgUnit, seriesKey: outcome.seriesKey, periodKey: outcome.periodKey };
 }
 

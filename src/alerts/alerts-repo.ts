@@ -29,13 +29,31 @@ export interface AlertRow {
   readonly silentSource: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** The incident's latest breaching period (its first is `periodKey`). */
+  readonly lastPeriodKey: string;
+  readonly lastPeriodStart: Date | null;
+  readonly periodCount: number;
+  /** When and why it resolved (null while open). */
+  readonly endedAt: Date | null;
+  readonly endReason: string | null;
+  readonly messageTemplate: AlertMessageTemplate | null;
+  readonly messageParams: Readonly<Record<string, MessageParam>> | null;
 }
+
+/** An alert text as stored: a template per language, rendered with the parameters when read. */
+export interface AlertMessageTemplate {
+  readonly zh: string;
+  readonly en: string;
+}
+export type MessageParam = string | number | null;
 
 const ALERT_COLUMNS = `a.id, a.fingerprint, a.rule_id AS "ruleId", a.rule_code AS "ruleCode", a.org_unit_id AS "orgUnitId", o.code AS "orgUnitCode",
   o.path AS "orgPath", a.series_key AS "seriesKey", a.period_key AS "periodKey", a.period_start AS "periodStart", a.severity, a.category,
   a.group_key AS "groupKey", a.state, a.status, a.value, a.bound, a.message_zh AS "messageZh", a.message_en AS "messageEn", a.notify,
   a.suppressed_by AS "suppressedBy", a.suppressed_refs AS "suppressedRefs", a.last_notified_state AS "lastNotifiedState",
-  a.silent_source AS "silentSource", a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
+  a.silent_source AS "silentSource", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.last_period_key AS "lastPeriodKey",
+  a.last_period_start AS "lastPeriodStart", a.period_count AS "periodCount", a.ended_at AS "endedAt", a.end_reason AS "endReason",
+  a.message_template AS "messageTemplate", a.message_params AS "messageParams"`;
 const FROM = 'FROM alert a JOIN org_unit o ON o.id = a.org_unit_id';
 
 export async function findAlertsByFingerprints(tx: Queryable, fingerprints: readonly string[], lock = false): Promise<AlertRow[]> {
@@ -71,54 +89,22 @@ export interface AlertWrite {
   readonly lastNotifiedState: AlertState | null;
   readonly silentSource: string | null;
   readonly at: Date;
+  readonly lastPeriodKey: string;
+  readonly lastPeriodStart: Date | null;
+  readonly periodCount: number;
+  readonly endedAt: Date | null;
+  readonly endReason: string | null;
+  readonly messageTemplate: AlertMessageTemplate;
+  readonly messageParams: Readonly<Record<string, MessageParam>>;
 }
 
-const SAVE_ALERT = `INSERT INTO alert (fingerprint, rule_id, rule_code, org_unit_id, series_key, period_key, period_start, severity, category, group_key,
-    state, status, value, bound, message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source,
-    created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
-  ON CONFLICT (fingerprint) DO UPDATE SET severity = EXCLUDED.severity, category = EXCLUDED.category, state = EXCLUDED.state,
-    status = EXCLUDED.status, value = EXCLUDED.value, bound = EXCLUDED.bound, message_zh = EXCLUDED.message_zh,
-    message_en = EXCLUDED.message_en, notify = EXCLUDED.notify, suppressed_by = EXCLUDED.suppressed_by,
-    suppressed_refs = EXCLUDED.suppressed_refs, last_notified_state = EXCLUDED.last_notified_state,
-    silent_source = EXCLUDED.silent_source, updated_at = EXCLUDED.updated_at
-  RETURNING id`;
-
-function alertParams(w: AlertWrite): unknown[] {
-  return [
-    w.fingerprint, w.ruleId, w.ruleCode, w.orgUnitId, w.seriesKey, w.periodKey, w.periodStart, w.severity, w.category, w.groupKey,
-    w.status.state, JSON.stringify(w.status), w.value, w.bound, w.messageZh, w.messageEn, w.notify, w.suppressedBy,
-    JSON.stringify(w.suppressedRefs), w.lastNotifiedState, w.silentSource, w.at,
-  ];
-}
-
-/** Inserts or updates the alert of this identity; returns its id. */
-export async function saveAlert(tx: Queryable, w: AlertWrite): Promise<number> {
-  const { rows } = await tx.query<{ id: number }>(SAVE_ALERT, alertParams(w));
-  const id = rows[0]?.id;
-  if (id === undefined) throw new Error('alert upsert returned no id');
-  return id;
-}
-
-/** Saves the alert and appends its transition to the history in one statement; returns the alert id. */
-export async function saveAlertTransition(tx: Queryable, w: AlertWrite, h: Omit<HistoryWrite, 'alertId'>): Promise<number> {
-  const { rows } = await tx.query<{ id: number }>(
-    `WITH saved AS (${SAVE_ALERT})
-     INSERT INTO alert_history (alert_id, from_state, to_state, reason, trigger, at, period_key, closed, value, bound, detail, rule_version,
-       notify, suppressed_by, suppressed_refs)
-     SELECT saved.id, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36 FROM saved
-     RETURNING alert_id AS id`,
-    [...alertParams(w), h.from, h.to, h.reason, h.trigger, h.at, h.periodKey, h.closed, h.value, h.bound, JSON.stringify(h.detail), h.ruleVersion,
-      h.notify, h.suppressedBy, JSON.stringify(h.suppressedRefs)],
-  );
-  const id = rows[0]?.id;
-  if (id === undefined) throw new Error('alert upsert returned no id');
-  return id;
-}
-
-/** Records an evaluation that changed no state (value, counters) without touching the notification fields. */
-export async function updateAlertStatus(tx: Queryable, id: number, status: AlertStatus, value: number | null, at: Date): Promise<void> {
-  await tx.query('UPDATE alert SET status = $2, value = $3, updated_at = $4 WHERE id = $1', [id, JSON.stringify(status), value, at]);
+/** A period an incident spans, written with the transition or extension that adds it. */
+export interface PeriodWrite {
+  readonly periodKey: string;
+  readonly periodStart: Date | null;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly detail: unknown;
 }
 
 export interface HistoryWrite {
@@ -137,16 +123,6 @@ export interface HistoryWrite {
   readonly notify: boolean;
   readonly suppressedBy: string | null;
   readonly suppressedRefs: readonly string[];
-}
-
-export async function insertHistory(tx: Queryable, h: HistoryWrite): Promise<void> {
-  await tx.query(
-    `INSERT INTO alert_history (alert_id, from_state, to_state, reason, trigger, at, period_key, closed, value, bound, detail, rule_version,
-       notify, suppressed_by, suppressed_refs)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-    [h.alertId, h.from, h.to, h.reason, h.trigger, h.at, h.periodKey, h.closed, h.value, h.bound, JSON.stringify(h.detail), h.ruleVersion,
-      h.notify, h.suppressedBy, JSON.stringify(h.suppressedRefs)],
-  );
 }
 
 export interface HistoryRow {
@@ -188,13 +164,19 @@ export interface AlertQuery {
   readonly limit: number;
 }
 
-export async function queryAlerts(db: Queryable, q: AlertQuery): Promise<AlertRow[]> {
-  const params: unknown[] = [q.paths.map((p) => `${p}%`)];
+/** WHERE conditions over org subtrees (`o.path`), and `add` for one more with its `?` bound to the next parameter. */
+export function scopedConditions(paths: readonly string[]): { params: unknown[]; where: string[]; add: (sql: string, value: unknown) => void } {
+  const params: unknown[] = [paths.map((p) => `${p}%`)];
   const where = ['o.path LIKE ANY($1)'];
   const add = (sql: string, value: unknown) => {
     params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
+    where.push(sql.replaceAll('?', `$${String(params.length)}`));
   };
+  return { params, where, add };
+}
+
+export async function queryAlerts(db: Queryable, q: AlertQuery): Promise<AlertRow[]> {
+  const { params, where, add } = scopedConditions(q.paths);
   if (q.state !== undefined) add('a.state = ?', q.state);
   if (q.severity !== undefined) add('a.severity = ?', q.severity);
   if (q.ruleCode !== undefined) add('a.rule_code = ?', q.ruleCode);
@@ -322,36 +304,49 @@ export async function updateAlertStatuses(tx: Queryable, items: readonly { id: n
 
 /**
  * Saves many alerts and appends their transitions to the history in one statement, the history in
- * the order given; returns the alert id of each fingerprint. A fingerprint may appear once.
+ * the order given, and the period each adds to its incident; returns the alert id of each
+ * fingerprint. A fingerprint may appear once.
  */
-export async function saveAlertTransitions(tx: Queryable, items: readonly { alert: AlertWrite; history: Omit<HistoryWrite, 'alertId'> }[]): Promise<Map<string, number>> {
+export async function saveAlertTransitions(
+  tx: Queryable,
+  items: readonly { alert: AlertWrite; history: Omit<HistoryWrite, 'alertId'>; period?: PeriodWrite | undefined }[],
+): Promise<Map<string, number>> {
   if (items.length === 0) return new Map();
-  const input = items.map(({ alert: w, history: h }, ord) => ({
+  const input = items.map(({ alert: w, history: h, period: p }, ord) => ({
     ord, fingerprint: w.fingerprint, rule_id: w.ruleId, rule_code: w.ruleCode, org_unit_id: w.orgUnitId, series_key: w.seriesKey, period_key: w.periodKey,
     period_start: w.periodStart?.toISOString() ?? null, severity: w.severity, category: w.category, group_key: w.groupKey, state: w.status.state, status: w.status,
     value: w.value, bound: w.bound, message_zh: w.messageZh, message_en: w.messageEn, notify: w.notify, suppressed_by: w.suppressedBy,
     suppressed_refs: w.suppressedRefs, last_notified_state: w.lastNotifiedState, silent_source: w.silentSource, at: w.at.toISOString(),
+    last_period_key: w.lastPeriodKey, last_period_start: w.lastPeriodStart?.toISOString() ?? null, period_count: w.periodCount,
+    ended_at: w.endedAt?.toISOString() ?? null, end_reason: w.endReason, message_template: w.messageTemplate, message_params: w.messageParams,
     h_from: h.from, h_to: h.to, h_reason: h.reason, h_trigger: h.trigger, h_at: h.at.toISOString(), h_period_key: h.periodKey, h_closed: h.closed,
     h_value: h.value, h_bound: h.bound, h_detail: h.detail ?? null, h_rule_version: h.ruleVersion, h_notify: h.notify, h_suppressed_by: h.suppressedBy,
     h_suppressed_refs: h.suppressedRefs,
+    p_key: p?.periodKey ?? null, p_start: p?.periodStart?.toISOString() ?? null, p_value: p?.value ?? null, p_bound: p?.bound ?? null, p_detail: p?.detail ?? null,
   }));
   const { rows } = await tx.query<{ id: number; fingerprint: string }>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, fingerprint text, rule_id bigint, rule_code text, org_unit_id bigint, series_key text,
          period_key text, period_start timestamptz, severity smallint, category text, group_key text, state text, status jsonb, value float8, bound float8,
          message_zh text, message_en text, notify boolean, suppressed_by text, suppressed_refs jsonb, last_notified_state text, silent_source text,
-         at timestamptz, h_from text, h_to text, h_reason text, h_trigger text, h_at timestamptz, h_period_key text, h_closed boolean, h_value float8,
-         h_bound float8, h_detail jsonb, h_rule_version int, h_notify boolean, h_suppressed_by text, h_suppressed_refs jsonb)
+         at timestamptz, last_period_key text, last_period_start timestamptz, period_count int, ended_at timestamptz, end_reason text,
+         message_template jsonb, message_params jsonb, h_from text, h_to text, h_reason text, h_trigger text, h_at timestamptz, h_period_key text,
+         h_closed boolean, h_value float8, h_bound float8, h_detail jsonb, h_rule_version int, h_notify boolean, h_suppressed_by text, h_suppressed_refs jsonb,
+         p_key text, p_start timestamptz, p_value float8, p_bound float8, p_detail jsonb)
      ), saved AS (
        INSERT INTO alert (fingerprint, rule_id, rule_code, org_unit_id, series_key, period_key, period_start, severity, category, group_key,
-         state, status, value, bound, message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, created_at, updated_at)
+         state, status, value, bound, message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, created_at, updated_at,
+         last_period_key, last_period_start, period_count, ended_at, end_reason, message_template, message_params)
        SELECT fingerprint, rule_id, rule_code, org_unit_id, series_key, period_key, period_start, severity, category, group_key, state, status, value, bound,
-         message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, at, at FROM input ORDER BY ord
+         message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, at, at,
+         last_period_key, last_period_start, period_count, ended_at, end_reason, message_template, message_params FROM input ORDER BY ord
        ON CONFLICT (fingerprint) DO UPDATE SET severity = EXCLUDED.severity, category = EXCLUDED.category, state = EXCLUDED.state,
          status = EXCLUDED.status, value = EXCLUDED.value, bound = EXCLUDED.bound, message_zh = EXCLUDED.message_zh,
          message_en = EXCLUDED.message_en, notify = EXCLUDED.notify, suppressed_by = EXCLUDED.suppressed_by,
          suppressed_refs = EXCLUDED.suppressed_refs, last_notified_state = EXCLUDED.last_notified_state,
-         silent_source = EXCLUDED.silent_source, updated_at = EXCLUDED.updated_at
+         silent_source = EXCLUDED.silent_source, updated_at = EXCLUDED.updated_at, last_period_key = EXCLUDED.last_period_key,
+         last_period_start = EXCLUDED.last_period_start, period_count = EXCLUDED.period_count, ended_at = EXCLUDED.ended_at,
+         end_reason = EXCLUDED.end_reason, message_template = EXCLUDED.message_template, message_params = EXCLUDED.message_params
        RETURNING id, fingerprint
      ), history AS (
        INSERT INTO alert_history (alert_id, from_state, to_state, reason, trigger, at, period_key, closed, value, bound, detail, rule_version,
@@ -360,9 +355,77 @@ export async function saveAlertTransitions(tx: Queryable, items: readonly { aler
          i.h_rule_version, i.h_notify, i.h_suppressed_by, i.h_suppressed_refs
          FROM saved JOIN input i ON i.fingerprint = saved.fingerprint ORDER BY i.ord
        RETURNING alert_id
+     ), periods AS (
+       INSERT INTO alert_period (alert_id, period_key, period_start, value, bound, detail, first_at, last_at)
+       SELECT saved.id, i.p_key, i.p_start, i.p_value, i.p_bound, coalesce(i.p_detail, '{}'::jsonb), i.at, i.at
+         FROM saved JOIN input i ON i.fingerprint = saved.fingerprint WHERE i.p_key IS NOT NULL
+       ON CONFLICT (alert_id, period_key) DO UPDATE SET value = EXCLUDED.value, bound = EXCLUDED.bound, detail = EXCLUDED.detail, last_at = EXCLUDED.last_at
+       RETURNING alert_id
      )
      SELECT id, fingerprint FROM saved`,
     [JSON.stringify(input)],
   );
   return new Map(rows.map((r) => [r.fingerprint, r.id]));
+}
+
+/** One series of one rule: what an incident continues. */
+export interface SeriesRef {
+  readonly ruleId: number;
+  readonly orgUnitId: number;
+  readonly seriesKey: string;
+}
+
+export function seriesRefKey(s: SeriesRef): string {
+  return `${String(s.ruleId)}|${String(s.orgUnitId)}|${s.seriesKey}`;
+}
+
+/** The latest alert (incident) of each series, locked when `lock` (the recording transaction). */
+export async function findLatestAlertsBySeries(tx: Queryable, series: readonly SeriesRef[], lock = false): Promise<AlertRow[]> {
+  const unique = [...new Map(series.map((s) => [seriesRefKey(s), s])).values()];
+  if (unique.length === 0) return [];
+  const { rows } = await tx.query<AlertRow>(
+    `SELECT l.* FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS k(rule_id, org_unit_id, series_key)
+     CROSS JOIN LATERAL (
+       SELECT ${ALERT_COLUMNS} ${FROM}
+       WHERE a.rule_id = k.rule_id AND a.org_unit_id = k.org_unit_id AND a.series_key = k.series_key
+       ORDER BY a.id DESC LIMIT 1${lock ? ' FOR UPDATE OF a' : ''}
+     ) l`,
+    [unique.map((s) => s.ruleId), unique.map((s) => s.orgUnitId), unique.map((s) => s.seriesKey)],
+  );
+  return rows;
+}
+
+export interface AlertPeriodRow {
+  readonly periodKey: string;
+  readonly periodStart: Date | null;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly firstAt: Date;
+  readonly lastAt: Date;
+}
+
+/** The periods an incident spans, oldest first. */
+export async function listAlertPeriods(db: Queryable, alertId: number): Promise<AlertPeriodRow[]> {
+  const { rows } = await db.query<AlertPeriodRow>(
+    `SELECT period_key AS "periodKey", period_start AS "periodStart", value, bound, first_at AS "firstAt", last_at AS "lastAt"
+     FROM alert_period WHERE alert_id = $1 ORDER BY period_start NULLS FIRST, period_key`,
+    [alertId],
+  );
+  return rows;
+}
+
+/**
+ * Open incidents whose latest period is older than their rule's cutoff (no later period was judged
+ * while it was live), locked for the recording transaction that ends them.
+ */
+export async function listStaleIncidents(tx: Queryable, cutoffs: readonly { ruleId: number; cutoff: Date }[]): Promise<AlertRow[]> {
+  if (cutoffs.length === 0) return [];
+  const { rows } = await tx.query<AlertRow>(
+    `SELECT ${ALERT_COLUMNS} ${FROM}
+     JOIN unnest($1::bigint[], $2::timestamptz[]) AS c(rule_id, cutoff) ON c.rule_id = a.rule_id
+     WHERE a.state <> 'resolved' AND a.last_period_key <> 'live' AND a.last_period_start < c.cutoff
+     ORDER BY a.id FOR UPDATE OF a`,
+    [cutoffs.map((c) => c.ruleId), cutoffs.map((c) => c.cutoff.toISOString())],
+  );
+  return rows;
 }

@@ -3,12 +3,13 @@ import { AppError } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
 import type { AlertState } from './alert.ts';
 import * as repo from './alerts-repo.ts';
+import * as findingsRepo from './findings-repo.ts';
 import { parseMuteWindow } from './mute-window.ts';
 import { parseSilence, type Matcher } from './silence.ts';
 
 /**
- * Alerts as people read and act on them: the queryable alert list and each alert's transition
- * history; silences (matchers, start and end, creator, reason — audited, and always confined to
+ * Alerts as people read and act on them: the queryable alert (incident) list, each alert's
+ * transition history and the periods it spans, the findings judged on history; silences (matchers, start and end, creator, reason — audited, and always confined to
  * the org subtree they were created for) and recurring mute windows.
  */
 export type AlertView = repo.AlertRow;
@@ -71,6 +72,10 @@ export function createAlertsService(deps: { db: Db }) {
     countByUnit: (paths: readonly string[], state: AlertState) => repo.countAlertsByUnit(db, { paths, state }),
     find: (id: number) => repo.findAlertById(db, id),
     history: (alertId: number) => repo.listHistory(db, alertId),
+    /** The periods an incident spans, oldest first. */
+    periods: (alertId: number) => repo.listAlertPeriods(db, alertId),
+    /** Breaches judged on periods older than their rule's live horizon (history): shown, never alerted. */
+    findings: (q: Omit<findingsRepo.FindingQuery, 'limit'> & { limit?: number }) => findingsRepo.listFindings(db, { ...q, limit: Math.min(q.limit ?? 200, 1000) }),
 
     createSilence,
 

@@ -5,7 +5,8 @@
  * hospital-level or source-silent alert, silences, recurring mute windows. Every function here is
  * pure; the engine records each transition and each suppression, and sends nothing itself.
  */
-export { alertIdentity, alertKey, alertFingerprint, type AlertIdentity, type AlertState, type AlertStatus } from './alert.ts';
+export { alertIdentity, alertKey, alertFingerprint, type AlertIdentity, type AlertOutcome, type AlertState, type AlertStatus } from './alert.ts';
+export { alertPeriodOf, LIVE_PERIOD } from './alert-period.ts';
 export {
   nextAlertState,
   type AlertPolicy,
@@ -58,3 +59,11 @@ export {
 } from './pipeline.ts';
 export type { AlertTransitionConsumer, AlertTransitionEvent } from './alert-transition.ts';
 export { tellConsumer } from './alert-transition.ts';
+export {
+  createAlertRecorder, seriesOf, type AlertRecorder, type AlertMessage, type JudgedAlert, type NotificationInputs, type RecheckRequest, type RecorderDeps,
+  type RecordingOrg, type RecordingRule, type Trigger,
+} from './recorder.ts';
+export { seriesRefKey, type AlertRow, type AlertMessageTemplate, type MessageParam, type SeriesRef } from './alerts-repo.ts';
+export {
+  planIncident, placeOutcome, liveHorizonStart, isHistory, DEFAULT_LIVE_PERIODS, type IncidentHead, type IncidentPlan, type Placement,
+} from './incident.ts';

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { OutcomeKind, RuleOutcome } from '../rules/index.ts';
-import type { AlertStatus } from './alert.ts';
+import type { AlertOutcome, AlertStatus } from './alert.ts';
 import { nextAlertState, type AlertPolicy } from './state-machine.ts';
 
 const T0 = Date.parse('2026-03-02T08:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 
-function outcome(kind: OutcomeKind, patch: Partial<RuleOutcome> = {}): RuleOutcome {
+type OutcomeKind = AlertOutcome['kind'];
+
+function outcome(kind: OutcomeKind, patch: Partial<AlertOutcome> = {}): AlertOutcome {
   return {
     ruleCode: 'wait_high',
     ruleVersion: 1,
@@ -20,14 +21,13 @@ function outcome(kind: OutcomeKind, patch: Partial<RuleOutcome> = {}): RuleOutco
     value: kind === 'breach' ? 40 : 20,
     bound: 30,
     recovered: kind !== 'breach',
-    evaluatedAt: at(0).toISOString(),
     detail: { values: { value: 40 } },
     ...patch,
   };
 }
 
 /** Feeds outcomes one per minute and returns the states and transition reasons. */
-function run(policy: AlertPolicy, steps: readonly (RuleOutcome | OutcomeKind)[], start: AlertStatus | null = null) {
+function run(policy: AlertPolicy, steps: readonly (AlertOutcome | OutcomeKind)[], start: AlertStatus | null = null) {
   let alert = start;
   const states: string[] = [];
   const reasons: string[] = [];

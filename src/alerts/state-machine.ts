@@ -1,5 +1,4 @@
-import type { OutcomeDetail, RuleDefinition, RuleOutcome } from '../rules/index.ts';
-import type { AlertState, AlertStatus } from './alert.ts';
+import type { AlertOutcome, AlertState, AlertStatus } from './alert.ts';
 
 /**
  * Alert lifecycle: (none) → pending → firing → resolved, driven by rule outcomes.
@@ -12,9 +11,17 @@ import type { AlertState, AlertStatus } from './alert.ts';
  *   (`late_data_raised`) or retracted (`late_data_retracted`).
  * Skipped and pending outcomes leave the alert as it is.
  */
-export type AlertPolicy = Pick<RuleDefinition, 'forPeriods' | 'forMinutes' | 'hysteresis'>;
+export interface AlertPolicy {
+  readonly forPeriods?: number;
+  readonly forMinutes?: number;
+  readonly hysteresis?: { readonly recoveryBound?: number; readonly keepFiringMinutes?: number };
+}
 
-export type TransitionReason = 'breach' | 'no_data' | 'for_satisfied' | 'cleared' | 'cleared_before_firing' | 'late_data_raised' | 'late_data_retracted';
+export type TransitionReason = 'breach' | 'no_data' | 'for_satisfied' | 'cleared' | 'cleared_before_firing' | 'late_data_raised' | 'late_data_retracted'
+  /** An incident ended because a later period started a new one (the periods between did not breach). */
+  | 'gap'
+  /** An incident ended because no period after its last breaching one was judged within the live horizon. */
+  | 'expired';
 
 export interface AlertTransition {
   readonly from: AlertState | 'none';
@@ -26,7 +33,7 @@ export interface AlertTransition {
   readonly value: number | null;
   readonly bound: number | null;
   /** The values and baseline that caused the transition. */
-  readonly detail: OutcomeDetail;
+  readonly detail: AlertOutcome['detail'];
 }
 
 export type AlertEffect =
@@ -46,7 +53,7 @@ export interface StepOptions {
 
 const MINUTE = 60_000;
 
-export function nextAlertState(prev: AlertStatus | null, outcome: RuleOutcome, rule: AlertPolicy, now: Date, options: StepOptions = {}): AlertStep {
+export function nextAlertState(prev: AlertStatus | null, outcome: AlertOutcome, rule: AlertPolicy, now: Date, options: StepOptions = {}): AlertStep {
   const at = now.toISOString();
   if (outcome.kind === 'skipped') return { alert: prev, effects: [] };
   if (outcome.kind === 'pending') return { alert: prev, effects: outcome.pendingUntil ? [{ type: 'recheck', at: outcome.pendingUntil }] : [] };
@@ -99,7 +106,7 @@ export function nextAlertState(prev: AlertStatus | null, outcome: RuleOutcome, r
   return { alert: { ...touched(prev), clearedSince }, effects: [{ type: 'recheck', at: new Date(Date.parse(clearedSince) + keepMs).toISOString() }] };
 }
 
-function fresh(outcome: RuleOutcome, at: string): AlertStatus {
+function fresh(outcome: AlertOutcome, at: string): AlertStatus {
   return { state: 'pending', activeSince: at, stateSince: at, breachCount: 0, clearedSince: null, finalized: outcome.closed, lastValue: outcome.value, lastEvaluatedAt: at };
 }
 

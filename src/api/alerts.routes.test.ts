@@ -14,9 +14,9 @@ let analyst: Client;
 let liaisonA: Client;
 let liaisonB: Client;
 const ids = new Map<string, number>();
+const built: { engine?: RuleEngine; series?: MemorySeriesReader } = {};
 
 beforeAll(async () => {
-  const built: { engine?: RuleEngine; series?: MemorySeriesReader } = {};
   t = await createTestApp({
     modules: ({ db, clock }) => {
       built.series = createMemorySeriesReader(clock);
@@ -52,6 +52,37 @@ describe('alerts routes', () => {
     expect(one.json()).toMatchObject({ alert: { state: 'firing', value: 30, bound: 10 }, history: [{ from: null, to: 'firing', reason: 'breach', value: 30 }] });
     const bad = await analyst.request({ method: 'GET', url: '/api/alerts?severity=9' });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('shows an alert as an incident with its periods, and its text in the reader’s language', async () => {
+    const url = `/api/alerts/${String(ids.get('DEPT-A'))}`;
+    const en = await analyst.request({ method: 'GET', url, headers: { 'accept-language': 'en' } });
+    const alert = en.json<{ alert: { periodKey: string; message: string; messageEn: string } }>().alert;
+    expect(en.json()).toMatchObject({
+      alert: { lastPeriodKey: alert.periodKey, periodCount: 1, endedAt: null, endReason: null, message: `心内科 ${alert.periodKey}: 30 n beyond 10 n` },
+      periods: [{ periodKey: alert.periodKey, value: 30, bound: 10 }],
+    });
+    const zh = await analyst.request({ method: 'GET', url, headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' } });
+    expect(zh.json<{ alert: { message: string } }>().alert.message).toBe(`心内科 ${alert.periodKey} 值 30`);
+    const list = await analyst.request({ method: 'GET', url: '/api/alerts?org=DEPT-A', headers: { 'accept-language': 'en-GB' } });
+    expect(list.json<{ items: { message: string }[] }>().items.map((a) => a.message)).toEqual([alert.messageEn]);
+  });
+
+  it('lists the findings judged on history, in scope, and opens no alert for them', async () => {
+    const engine = built.engine;
+    const rule = (await engine?.activeRules())?.find((r) => r.def.code === 'wait_high');
+    if (!engine || !rule) throw new Error('engine not built');
+    const dept = await t.services.orgs.require('DEPT-A');
+    const past = new Date(t.clock.now().getTime() - 3 * 86_400_000);
+    built.series?.set('ind_wait', dept.id, 'hour', past, 40);
+    await engine.runIsolated(rule, t.clock.now(), (r, at) => engine.judgeSeries(r, [{ orgUnitId: dept.id, periodStart: new Date(Math.floor(past.getTime() / 3_600_000) * 3_600_000) }], 'schedule', at));
+    const res = await analyst.request({ method: 'GET', url: '/api/findings?rule=wait_high', headers: { 'accept-language': 'en' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ items: [{ ruleCode: 'wait_high', orgUnit: 'DEPT-A', kind: 'breach', value: 40, bound: 10, message: expect.stringContaining('40 n beyond 10 n') as unknown }] });
+    expect((await liaisonB.request({ method: 'GET', url: '/api/findings' })).json<{ items: unknown[] }>().items).toEqual([]);
+    expect((await liaisonB.request({ method: 'GET', url: '/api/findings?org=DEPT-A' })).statusCode).toBe(404);
+    expect((await analyst.request({ method: 'GET', url: '/api/findings?limit=0' })).statusCode).toBe(400);
+    expect((await analyst.request({ method: 'GET', url: '/api/alerts?org=DEPT-A' })).json<{ items: unknown[] }>().items).toHaveLength(1);
   });
 
   it('shows a liaison only the alerts of their department', async () => {

@@ -5,9 +5,11 @@ import type { AlertsService, AlertView, SilenceView } from '../alerts/alerts-ser
 import { alertLabels, matchesAll, silencedBy, type AlertState, type Matcher, type Silence, type SilenceableAlert } from '../alerts/index.ts';
 import { pathIds, type OrgUnit } from '../orgs/index.ts';
 import type { CaseFilter, ComplianceCasesService } from '../rules/compliance-cases-service.ts';
+import { renderStored } from '../rules/render.ts';
 import type { RulesService } from '../rules/rules-service.ts';
 import { AppError, type Clock } from '../shared/index.ts';
 import { actionContext, resourceOf, scopeOf } from './access.ts';
+import { readerLocale, type ReaderLocale } from './locale.ts';
 import { Body, Code, DateTime, errorResponses, IdParam, Nullable, Ok } from './schemas.ts';
 
 /**
@@ -21,6 +23,17 @@ const AlertJson = Type.Object({
   severity: Type.Integer(), category: Type.String(), groupKey: Type.String(), state: State, value: Nullable(Type.Number()), bound: Nullable(Type.Number()),
   messageZh: Type.String(), messageEn: Type.String(), notify: Type.Boolean(), suppressedBy: Nullable(Type.String()), suppressedRefs: Type.Array(Type.String()),
   activeSince: DateTime, stateSince: DateTime, createdAt: DateTime, updatedAt: DateTime,
+  // The alert is an incident: its first and latest breaching periods, how many, and when and why it ended.
+  message: Type.String({ description: 'The text in the reader’s language (Accept-Language), durations computed now' }),
+  lastPeriodKey: Type.String(), periodCount: Type.Integer(), endedAt: Nullable(DateTime), endReason: Nullable(Type.String()),
+});
+const PeriodJson = Type.Object({
+  periodKey: Type.String(), periodStart: Nullable(DateTime), value: Nullable(Type.Number()), bound: Nullable(Type.Number()), firstAt: DateTime, lastAt: DateTime,
+});
+const FindingJson = Type.Object({
+  id: Type.Integer(), ruleCode: Type.String(), ruleNameZh: Type.String(), ruleNameEn: Type.String(), severity: Type.Integer(), orgUnit: Type.String(),
+  seriesKey: Type.String(), periodKey: Type.String(), periodStart: Nullable(DateTime), kind: Type.String(), value: Nullable(Type.Number()),
+  bound: Nullable(Type.Number()), message: Type.String(), judgedAt: DateTime,
 });
 const HistoryJson = Type.Object({
   from: Nullable(State), to: State, reason: Type.String(), trigger: Type.String(), at: DateTime, periodKey: Type.String(), closed: Type.Boolean(),
@@ -43,10 +56,20 @@ const SilenceJson = Type.Object({
   reason: Type.String(), createdAt: DateTime, expiredAt: Nullable(DateTime), active: Type.Boolean(),
 });
 
-function alertJson(a: AlertView) {
+/** The stored text rendered for the reader now (an ended alert's durations stop at its end); texts stored before templates keep their own. */
+function messageOf(a: Pick<AlertView, 'messageTemplate' | 'messageParams' | 'messageZh' | 'messageEn' | 'endedAt'>, locale: ReaderLocale, now: Date): string {
+  if (a.messageTemplate === null || a.messageParams === null) return locale === 'zh' ? a.messageZh : a.messageEn;
+  return renderStored(a.messageTemplate, a.messageParams, locale, a.endedAt ?? now);
+}
+
+function alertJson(a: AlertView, locale: ReaderLocale, now: Date) {
+  const at = a.endedAt ?? now;
+  const zh = messageOf(a, 'zh', at);
+  const en = messageOf(a, 'en', at);
   return {
+    message: locale === 'zh' ? zh : en, lastPeriodKey: a.lastPeriodKey, periodCount: a.periodCount, endedAt: a.endedAt?.toISOString() ?? null, endReason: a.endReason,
     id: a.id, fingerprint: a.fingerprint, ruleCode: a.ruleCode, orgUnit: a.orgUnitCode, seriesKey: a.seriesKey, periodKey: a.periodKey, severity: a.severity,
-    category: a.category, groupKey: a.groupKey, state: a.state, value: a.value, bound: a.bound, messageZh: a.messageZh, messageEn: a.messageEn,
+    category: a.category, groupKey: a.groupKey, state: a.state, value: a.value, bound: a.bound, messageZh: zh, messageEn: en,
     notify: a.notify, suppressedBy: a.suppressedBy, suppressedRefs: [...a.suppressedRefs], activeSince: a.status.activeSince, stateSince: a.status.stateSince,
     createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(),
   };
@@ -130,15 +153,49 @@ export function createAlertsModule(deps: { alerts: AlertsService; rules: Pick<Ru
         ...(q.rule ? { ruleCode: q.rule } : {}), ...(org ? { orgPath: org.path } : {}), ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}), ...(q.limit ? { limit: q.limit } : {}),
       });
-      return { items: items.map(alertJson) };
+      const now = clock.now();
+      const locale = readerLocale(request);
+      return { items: items.map((a) => alertJson(a, locale, now)) };
+    });
+
+    app.get('/api/findings', {
+      config: { access: { permission: 'alert.read', resources: [{ kind: 'org', from: 'query', field: 'org', optional: true }] } },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Findings in the caller’s scope: breaches judged on periods older than their rule’s live horizon (history), which open no alert, newest period first',
+        querystring: Type.Object({
+          rule: Type.Optional(Type.String({ maxLength: 64 })), org: Type.Optional(Code), indicator: Type.Optional(Type.String({ maxLength: 64 })),
+          grain: Type.Optional(Type.String({ maxLength: 16 })), from: Type.Optional(DateTime), to: Type.Optional(DateTime),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+        }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(FindingJson) }), ...errorResponses },
+      },
+    }, async (request) => {
+      const q = request.query as { rule?: string; org?: string; indicator?: string; grain?: string; from?: string; to?: string; limit?: number };
+      const org = q.org === undefined ? undefined : resourceOf<OrgUnit>(request, 'org');
+      const items = await alerts.findings({
+        paths: scopeOf(request, 'alert.read'), ...(q.rule ? { ruleCode: q.rule } : {}), ...(org ? { orgUnitId: org.id } : {}),
+        ...(q.indicator ? { indicator: q.indicator } : {}), ...(q.grain ? { grain: q.grain } : {}), ...(q.from ? { from: new Date(q.from) } : {}),
+        ...(q.to ? { to: new Date(q.to) } : {}), ...(q.limit ? { limit: q.limit } : {}),
+      });
+      const locale = readerLocale(request);
+      return {
+        items: items.map((f) => ({
+          id: f.id, ruleCode: f.ruleCode, ruleNameZh: f.ruleNameZh, ruleNameEn: f.ruleNameEn, severity: f.severity, orgUnit: f.orgUnitCode, seriesKey: f.seriesKey,
+          periodKey: f.periodKey, periodStart: f.periodStart?.toISOString() ?? null, kind: f.kind, value: f.value, bound: f.bound,
+          message: renderStored(f.messageTemplate, f.messageParams, locale, f.judgedAt), judgedAt: f.judgedAt.toISOString(),
+        })),
+      };
     });
 
     app.get('/api/alerts/:id', {
       config: { access: { permission: 'alert.read', resources: [{ kind: 'alert', from: 'params', field: 'id' }] } },
       schema: {
-        tags: ['alerts'], summary: 'One alert with its transition history, its rule (names, watched series) and the active silences matching it now', params: IdParam,
+        tags: ['alerts'], summary: 'One alert (incident) with its transition history, the periods it spans, its rule (names, watched series) and the active silences matching it now', params: IdParam,
         response: {
-          200: Type.Object({ alert: AlertJson, history: Type.Array(HistoryJson), rule: Nullable(AlertRuleJson), silencedBy: Type.Array(ActiveSilenceJson) }),
+          200: Type.Object({
+            alert: AlertJson, history: Type.Array(HistoryJson), periods: Type.Array(PeriodJson), rule: Nullable(AlertRuleJson), silencedBy: Type.Array(ActiveSilenceJson),
+          }),
           ...errorResponses,
         },
       },
@@ -147,8 +204,11 @@ export function createAlertsModule(deps: { alerts: AlertsService; rules: Pick<Ru
       const history = await alerts.history(alert.id);
       const rule = await rules.get(alert.ruleCode);
       const silenced = await activeSilencesOf(alert, rule?.definition.labels ?? {}, clock.now());
+      const periods = await alerts.periods(alert.id);
       return {
-        alert: alertJson(alert), history: history.map((h) => ({ ...h, at: h.at.toISOString(), suppressedRefs: [...h.suppressedRefs] })),
+        alert: alertJson(alert, readerLocale(request), clock.now()),
+        periods: periods.map((p) => ({ ...p, periodStart: p.periodStart?.toISOString() ?? null, firstAt: p.firstAt.toISOString(), lastAt: p.lastAt.toISOString() })),
+        history: history.map((h) => ({ ...h, at: h.at.toISOString(), suppressedRefs: [...h.suppressedRefs] })),
         rule: rule ? alertRuleJson(rule) : null, silencedBy: silenced,
       };
     });

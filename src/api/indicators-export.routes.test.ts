@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../../test/support/test-app.ts';
 import { testBackend } from '../../test/support/test-db.ts';
-import { saveAlertTransition } from '../alerts/alerts-repo.ts';
+import { saveAlertTransitions } from '../alerts/alerts-repo.ts';
 import { listAnomalyTransitions } from '../alerts/anomaly-marks-repo.ts';
 import { systemContext } from '../cli/bootstrap.ts';
 import { createAnomalyMarksService } from '../indicators/anomaly-marks-service.ts';
@@ -156,14 +156,15 @@ describe(`indicator exports and anomaly marks on ${testBackend}`, () => {
     const a = await ta.services.orgs.require('DEPT-A');
     const b = await ta.services.orgs.require('DEPT-B');
     const at = new Date('2026-11-06T01:00:00Z');
-    const record = (orgUnitId: number, periodKey: string, detail: unknown) => ta.t.db.transaction((tx) => saveAlertTransition(tx, {
+    const record = (orgUnitId: number, periodKey: string, detail: unknown) => ta.t.db.transaction((tx) => saveAlertTransitions(tx, [{ alert: {
       fingerprint: `fp-${String(orgUnitId)}-${periodKey}`, ruleId: rule.id, ruleCode: rule.code, orgUnitId, seriesKey: 'all', periodKey, periodStart: null, severity: 3,
       category: 'outpatient', groupKey: 'g', status: { state: 'firing', activeSince: at.toISOString(), stateSince: at.toISOString(), breachCount: 1, clearedSince: null, finalized: true, lastValue: 0.9, lastEvaluatedAt: at.toISOString() },
       value: 0.9, bound: 0.8, messageZh: 'x', messageEn: 'x', notify: true, suppressedBy: null, suppressedRefs: [], lastNotifiedState: null, silentSource: null, at,
-    }, {
+      lastPeriodKey: periodKey, lastPeriodStart: null, periodCount: 1, endedAt: null, endReason: null, messageTemplate: { zh: 'x', en: 'x' }, messageParams: {},
+    }, history: {
       from: null, to: 'firing', reason: 'breach', trigger: 'evaluation', at, periodKey, closed: true, value: 0.9, bound: 0.8, detail, ruleVersion: 1,
       notify: true, suppressedBy: null, suppressedRefs: [],
-    }));
+    }, period: { periodKey, periodStart: null, value: 0.9, bound: 0.8, detail } }]));
     await record(a.id, '2026-11-05', { values: { observed: 2, score: 0.93, deviation: 1.5 }, baseline: { center: 0.5, low: 0, high: 1 } });
     await record(a.id, '2026-10-01', { values: { observed: 9, score: 0.9, deviation: 8 }, baseline: { center: 1, low: 0, high: 2 } });
     await record(b.id, '2026-11-05', { values: { observed: 7, score: 0.95, deviation: 6 }, baseline: { center: 1, low: 0, high: 2 } });

@@ -1,6 +1,6 @@
-import type { AlertTransitionConsumer } from '../alerts/index.ts';
+import { createAlertRecorder, type AlertTransitionConsumer } from '../alerts/index.ts';
 import type { ActionContext } from '../audit/index.ts';
-import { loadNotificationInputs, recordOutcomes, type JudgedOutcome } from '../rules/engine-record.ts';
+import { recordingRule, type JudgedOutcome } from '../rules/engine-alerts.ts';
 import type { RuleDefinition, RuleOutcome } from '../rules/index.ts';
 import type { RulesService } from '../rules/rules-service.ts';
 import type { Db } from '../store/index.ts';
@@ -10,7 +10,7 @@ import { budgetWarningRules } from './warning-rules.ts';
 /**
  * The one adapter between budget warnings and alert storage: it makes sure the three warning
  * rules exist (warning-rules.ts), reads their bounds, and records judged budget lines as rule
- * outcomes through the rule engine's recorder — so each warning steps its alert through the
+ * outcomes through the alerts module's recorder (alerts/recorder.ts) — so each warning steps its alert through the
  * alert state machine, the notification pipeline and the transition consumers (work orders for
  * the budget owner), in one transaction.
  */
@@ -69,20 +69,18 @@ export function createBudgetAlertRecorder(deps: {
 
     async record(judgements, now) {
       if (judgements.length === 0) return 0;
-      const inputs = await loadNotificationInputs(deps.db, now);
       const timeZone = deps.timeZone ? await deps.timeZone() : undefined;
-      const recorder = { consumers: deps.consumers, isHoliday: () => false, ...(timeZone !== undefined ? { timeZone } : {}) };
-      return deps.db.transaction(async (tx) => {
-        let transitions = 0;
-        for (const [kind, rule] of stored) {
-          const judged: JudgedOutcome[] = judgements.filter((j) => j.kind === kind).map((j) => ({
-            // The alert names the budget line: org unit and item.
-            outcome: outcomeOf(j, rule.def, now), org: { ...j.org, name: `${j.org.name} · ${j.item.nameZh}` }, trigger: 'schedule',
-          }));
-          if (judged.length > 0) transitions += await recordOutcomes(tx, recorder, rule, judged, inputs, now);
-        }
-        return transitions;
-      });
+      const recorder = createAlertRecorder({ consumers: deps.consumers, isHoliday: () => false, ...(timeZone !== undefined ? { timeZone } : {}) });
+      const inputs = await recorder.loadInputs(deps.db, now);
+      const work = [...stored].map(([kind, rule]) => ({
+        // A warning pass judges the year's approved lines: months of this year and the last are live (not history).
+        rule: { ...recordingRule(rule), livePeriods: 24 },
+        judged: judgements.filter((j) => j.kind === kind).map((j): JudgedOutcome => ({
+          // The alert names the budget line: org unit and item.
+          outcome: outcomeOf(j, rule.def, now), org: { ...j.org, name: `${j.org.name} · ${j.item.nameZh}` }, trigger: 'schedule',
+        })),
+      })).filter((w) => w.judged.length > 0);
+      return deps.db.transaction(async (tx) => (await recorder.record(tx, work, inputs, now)).events.length);
     },
   };
 }

@@ -2,7 +2,7 @@ import { periodEnd } from '../shared/index.ts';
 import type { Queryable } from '../store/index.ts';
 import type { RuleDefinition } from './definition.ts';
 import * as casesRepo from './compliance-cases-repo.ts';
-import type { JudgedOutcome } from './engine-record.ts';
+import type { JudgedOutcome } from './engine-alerts.ts';
 import type { EngineOrg } from './engine-repo.ts';
 import { caseGrouping, caseGroupOutcome, caseWindowOf } from './evaluate/compliance.ts';
 

@@ -40,6 +40,12 @@ const common = {
   messageEn: Type.String({ minLength: 1, maxLength: 1000 }),
   missingData: oneOf<MissingDataPolicy>(['zero', 'skip', 'alert']),
   evaluateOpenPeriod: Type.Boolean(),
+  /**
+   * Periods of the rule's grain that are live, the current one included (default 2: the current and
+   * the previous one). Older periods (a backfill, a late history load) are judged as findings: they
+   * open no alert, notification or work order.
+   */
+  liveHorizonPeriods: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })),
   /** Consecutive breaching evaluations of the same alert before it fires (default 1). */
   forPeriods: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   /** Minutes the breach must have lasted before it fires (default 0). */

@@ -13,7 +13,9 @@ import { createRulesService } from './rules-service.ts';
 /**
  * A backfill of past days through the real roll-ups while the scheduler runs, as the demo does:
  * the scheduler's first run finds no data, then day after day of history arrives in several
- * commits each. A breach in a closed day long past must still fire, once, after its data settled.
+ * commits each. A breach in a closed day long past (outside the rule's live horizon: today and
+ * yesterday) must be judged once, after its data settled, as a finding: history is not news, so it
+ * opens no alert.
  */
 const DAY = 86_400_000;
 const today = new Date('2026-11-23T00:00:00+08:00');
@@ -90,24 +92,21 @@ afterAll(async () => {
 });
 
 describe(`rule engine during a backfill on ${testBackend}`, () => {
-  it('fires on a breach in a closed day of the backfill once its data has settled, with the scheduler running before and during it', async () => {
+  it('finds a breach in a closed day of the backfill once its data has settled, with the scheduler running before and during it, and opens no alert', async () => {
     await job.run(clock.now());
     await backfill(dept, new Date(today.getTime() - 6 * DAY), 3);
     await job.run(clock.now());
     clock.advance(5 * 60_000);
     await job.run(clock.now());
-    const list = await alerts.list({ paths: ['/'], ruleCode: 'review_low' });
-    expect(list.map((a) => `${a.orgUnitCode}:${a.periodKey}:${a.state}`).sort()).toEqual(['DEPT-A:2026-11-17:firing', 'H1-OFF:2026-11-17:firing', 'H1:2026-11-17:firing']);
-    for (const a of list) {
-      const history = await alerts.history(a.id);
-      expect(history).toHaveLength(1);
-      expect(history[0]).toMatchObject({ to: 'firing', closed: true, value: 80, trigger: 'schedule' });
-    }
+    expect(await alerts.list({ paths: ['/'], ruleCode: 'review_low' })).toEqual([]);
+    const findings = await alerts.findings({ paths: ['/'], ruleCode: 'review_low' });
+    expect(findings.map((f) => `${f.orgUnitCode}:${f.periodKey}:${f.kind}`).sort()).toEqual(['DEPT-A:2026-11-17:breach', 'H1-OFF:2026-11-17:breach', 'H1:2026-11-17:breach']);
+    for (const f of findings) expect(f).toMatchObject({ value: 80, bound: 95 });
     const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM rule_recheck');
     expect(rows[0]?.n).toBe(0);
   });
 
-  it('fires on a breach in a closed day of a backfill that ended before the scheduler first ran', async () => {
+  it('finds a breach in a closed day of a backfill that ended before the scheduler first ran', async () => {
     await rules.create(systemCtx(clock.now()), ruleJson({
       code: 'review_low_b', kind: 'threshold', indicator: 'pharmacist_review_rate', grain: 'day', op: '<', bound: 95, category: 'pharmacy',
       scope: { orgUnit: 'DEPT-B', includeDescendants: false },
@@ -116,7 +115,8 @@ describe(`rule engine during a backfill on ${testBackend}`, () => {
     await job.run(clock.now());
     clock.advance(5 * 60_000);
     await job.run(clock.now());
-    const list = await alerts.list({ paths: ['/'], ruleCode: 'review_low_b' });
-    expect(list.map((a) => `${a.orgUnitCode}:${a.periodKey}:${a.state}`)).toEqual(['DEPT-B:2026-11-19:firing']);
+    expect(await alerts.list({ paths: ['/'], ruleCode: 'review_low_b' })).toEqual([]);
+    const findings = await alerts.findings({ paths: ['/'], ruleCode: 'review_low_b' });
+    expect(findings.map((f) => `${f.orgUnitCode}:${f.periodKey}`)).toEqual(['DEPT-B:2026-11-19']);
   });
 });

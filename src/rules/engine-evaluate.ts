@@ -1,5 +1,6 @@
 import { calendarDayKind, type WorkingCalendar } from '../calendar/index.ts';
 import type { SeriesPoint, SeriesReader } from '../indicators/index.ts';
+import { LIVE_PERIOD } from '../alerts/index.ts';
 import { bucketStart, isPeriodOpen, nextPeriod, periodKey, previousPeriod, type Grain } from '../shared/index.ts';
 import type { Queryable } from '../store/index.ts';
 import { createDetector, stepDetector, type DetectorConfig, type DetectorState, type SeriesPoint as DetectorPoint } from './anomaly/index.ts';
@@ -285,7 +286,6 @@ export type ReadSourceQuality = (sourceId: number, from: Date, to: Date) => Prom
 
 /** Quality rules judge a day; source silence is a live condition with one alert per source. */
 export const SOURCE_GRAIN: Grain = 'day';
-export const LIVE_PERIOD = 'live';
 const SILENCE_LOOKBACK_MS = 90 * 24 * 3_600_000;
 
 export function watchesSource(rule: SourceQualityRule, source: SourceRef): boolean {

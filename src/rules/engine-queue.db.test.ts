@@ -118,13 +118,16 @@ describe(`the engine's durable evaluation queue on ${testBackend}`, () => {
     clock.advance(61_000);
     await job.run(clock.now());
     expect(await queued()).toBe(0);
-    expect((await alertsOf()).filter((a) => a.state === 'firing')).toHaveLength(2);
+    // The next hour's breach continues the incident of the hour before: one alert, two periods.
+    const firing = (await alertsOf()).filter((a) => a.state === 'firing');
+    expect(firing.map((a) => [a.periodKey, a.lastPeriodKey, a.periodCount])).toEqual([['2026-11-23T09', '2026-11-23T10', 2]]);
   });
 
   it('leaves the commits of a process without the engine role queued for the poller of an engine process, one poller at a time', async () => {
     clock.advance(2 * 3_600_000);
     const firing = async () => (await alertsOf()).filter((a) => a.state === 'firing').length;
-    const before = await firing();
+    const all = async () => (await alertsOf()).length;
+    const before = await all();
     const ingestOnly = createRuleEngine({
       db: t.db, clock, seriesReader: series, indicatorDefinitions: () => [countIndicator('visits', 'visit')], evaluateInBackground: true, evaluateAfterCommit: false,
     });
@@ -132,7 +135,7 @@ describe(`the engine's durable evaluation queue on ${testBackend}`, () => {
     await ingestOnly.consumer.afterCommit?.(stored);
     await ingestOnly.settled();
     expect(await queued()).toBe(1);
-    expect(await firing()).toBe(before);
+    expect(await all()).toBe(before);
 
     const first = createQueuedEvaluationPoller({ db: t.db, engine: engine(), clock, minAgeMs: 0 });
     if (testBackend === 'postgres') {
@@ -144,7 +147,9 @@ describe(`the engine's durable evaluation queue on ${testBackend}`, () => {
     }
     expect(await first.poll()).toBe(1);
     expect(await queued()).toBe(0);
-    expect(await firing()).toBe(before + 1);
+    // Two hours after the last breach: a new incident (the one before ended, the hour between did not breach).
+    expect(await all()).toBe(before + 1);
+    expect(await firing()).toBe(1);
     await first.stop();
   });
 });

@@ -2,7 +2,7 @@ import { bucketStart, previousPeriod, type Grain } from '../shared/index.ts';
 import type { ScheduledJob } from '../scheduler/index.ts';
 import type { Queryable } from '../store/index.ts';
 import { SOURCE_GRAIN } from './engine-evaluate.ts';
-import type { JudgedOutcome } from './engine-record.ts';
+import type { JudgedOutcome } from './engine-alerts.ts';
 import { listSubtreeOrgs } from './engine-repo.ts';
 import type { LoadedRule, RuleEngine } from './engine.ts';
 import * as rulesRepo from './rules-repo.ts';
@@ -131,6 +131,8 @@ export function createRuleSchedulerJob(deps: RuleSchedulerDeps): ScheduledJob {
           await engine.runIsolated(rule, now, (x, at) => engine.judgeSources(x, null, null, 'schedule', at));
         }
       }
+      // Nothing stays firing on a period long past: an incident no live period continued ends.
+      await engine.expireStale(now);
     },
   };
 }

@@ -1,5 +1,6 @@
-import { findAlertsByFingerprints } from '../alerts/alerts-repo.ts';
-import { alertFingerprint, alertIdentity, type AlertTransitionConsumer, type AlertTransitionEvent, type HolidayPredicate } from '../alerts/index.ts';
+import {
+  createAlertRecorder, seriesOf, seriesRefKey, type AlertTransitionConsumer, type AlertTransitionEvent, type HolidayPredicate, type NotificationInputs,
+} from '../alerts/index.ts';
 import type { WorkingCalendar } from '../calendar/index.ts';
 import type { IndicatorDefinition, SeriesReader } from '../indicators/index.ts';
 import type { IngestCommitConsumer, StoredEvent } from '../ingest/stored-event.ts';
@@ -9,16 +10,14 @@ import { DETECTOR_VERSION, type DetectorConfig, type DetectorState } from './ano
 import type { SeriesPointInput } from './outcome.ts';
 import { parseRuleDefinition, type RuleDefinition } from './definition.ts';
 import {
-  anomalyReadFrom, anomalyReadTo, holidaysOf, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, watchesSource,
+  anomalyReadFrom, anomalyReadTo, holidaysOf, judgeAnomaly, judgeEvents as judgeEventBatch, judgeIndicator, judgeSource, pointsKey, pointsOf, readFrom, SERIES_KEY, SOURCE_GRAIN, watchesSource,
   type ReadSourceQuality, type SeriesContext, type SourceRef, type StoredDetector,
 } from './engine-evaluate.ts';
 import { createPassLog, stopwatch, type PassReport } from './engine-passes.ts';
 import { groupCases } from './compliance-cases.ts';
 import { createCoalescingQueue } from './engine-queue.ts';
 import type { SeriesBatchReader, SeriesBatchRequest } from './engine-series-batch.ts';
-import {
-  flushRecording, loadNotificationInputs, needsRecording, prepareRecording, recordOutcomes, tellConsumers, type JudgedOutcome, type NotificationInputs, type Trigger,
-} from './engine-record.ts';
+import { recordingRule, storeRuleEffects, type JudgedOutcome, type Trigger } from './engine-alerts.ts';
 import { deleteQueuedEvaluations, dequeueEvaluations, enqueueEvaluation, listEventsByIds, listOrgsByIds, listQueuedEvaluations, type EngineEvent, type EngineOrg } from './engine-repo.ts';
 import { indicatorsByEventType, inScope, touchedBy, type ActiveRule, type SeriesWork } from './engine-touch.ts';
 import * as rulesRepo from './rules-repo.ts';
@@ -93,6 +92,8 @@ export interface RuleEngine {
   recentPasses(): readonly PassReport[];
   /** Evaluates commits queued before `before` that no pass has evaluated (a crash, a failed pass); returns how many. */
   recoverQueued(before: Date): Promise<number>;
+  /** Ends open incidents no live period continues (alerts/recorder.ts `expireStale`); returns how many. */
+  expireStale(now: Date): Promise<number>;
   readonly timeZone: string;
   readonly catchUpPeriods: number;
   readonly deps: RuleEngineDeps;
@@ -104,7 +105,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   const catchUpPeriods = deps.catchUpPeriods ?? 3;
   const settleMs = deps.settleMs ?? 60_000;
   const ctx: SeriesContext = { seriesReader: deps.seriesReader, timeZone: tz };
-  const recorder = { consumers: deps.transitionConsumers ?? [], isHoliday: deps.isHoliday ?? (() => false), timeZone: tz };
+  const recorder = createAlertRecorder({ consumers: deps.transitionConsumers ?? [], isHoliday: deps.isHoliday ?? (() => false), timeZone: tz });
   let cache: { generation: string; rules: readonly LoadedRule[] } | null = null;
   /** Rules with a recorded error, cleared on their next successful evaluation. */
   const failing = new Set<number>();
@@ -132,15 +133,22 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     await rulesRepo.recordRuleError(db, rule.id, error instanceof Error ? error.message : String(error), now);
   }
 
-  /** Stores judged outcomes (and learned detector states) of one rule inside `tx`; returns the transitions stored. */
-  async function recordIn(tx: Queryable, rule: LoadedRule, judged: readonly JudgedOutcome[], now: Date, notification: NotificationInputs): Promise<AlertTransitionEvent[]> {
-    if (judged.length === 0) return [];
-    const grouped = await groupCases(tx, rule, judged, now, tz);
-    const shared = await prepareRecording(tx, grouped);
-    await recordOutcomes(tx, recorder, rule, grouped, notification, now, shared);
-    await flushRecording(tx, recorder, shared, now);
-    await tellConsumers(tx, recorder, shared.committed);
-    return shared.committed;
+  /** Stores judged outcomes of rules inside `tx` (alerts through the recorder; re-checks and learned detector states here); returns the transitions stored. */
+  async function recordIn(
+    tx: Queryable, work: readonly { rule: LoadedRule; judged: readonly JudgedOutcome[] }[], now: Date, notification: NotificationInputs, unitOf: (indicator: string) => string,
+  ): Promise<readonly AlertTransitionEvent[]> {
+    // A compliance rule's violations become cases, grouped into one outcome per org unit and window.
+    const grouped: { rule: LoadedRule; judged: readonly JudgedOutcome[] }[] = [];
+    for (const w of work) grouped.push({ rule: w.rule, judged: await groupCases(tx, w.rule, w.judged, now, tz) });
+    const { events, rechecks } = await recorder.record(tx, grouped.map((w) => ({ rule: recordingRule(w.rule, unitOf), judged: w.judged })), notification, now);
+    for (const { rule, judged } of grouped) await storeRuleEffects(tx, rule.id, judged, rechecks.get(rule.id) ?? []);
+    return events;
+  }
+
+  /** Indicator units by code (read before a recording transaction opens). */
+  async function units(): Promise<(indicator: string) => string> {
+    const byCode = new Map((await deps.indicatorDefinitions()).map((d) => [d.code, d.unit]));
+    return (code) => byCode.get(code) ?? '';
   }
 
   async function succeeded(rules: readonly LoadedRule[], committed: readonly AlertTransitionEvent[]): Promise<void> {
@@ -151,9 +159,10 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   /** One rule in one transaction; a failure is recorded on the rule. */
   async function record(rule: LoadedRule, judged: readonly JudgedOutcome[], now: Date, after?: (tx: Queryable) => Promise<void>): Promise<boolean> {
     try {
-      const notification = judged.length > 0 ? await loadNotificationInputs(db, now) : { silences: [], muteWindows: [] };
+      const notification = judged.length > 0 ? await recorder.loadInputs(db, now) : { silences: [], muteWindows: [] };
+      const unitOf = await units();
       const committed = await db.transaction(async (tx) => {
-        const events = await recordIn(tx, rule, judged, now, notification);
+        const events = await recordIn(tx, [{ rule, judged }], now, notification, unitOf);
         if (after) await after(tx);
         return events;
       });
@@ -173,18 +182,11 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
    */
   async function recordMany(work: readonly { rule: LoadedRule; judged: readonly JudgedOutcome[] }[], now: Date): Promise<void> {
     if (work.length === 0) return;
-    const notification = await loadNotificationInputs(db, now);
+    const notification = await recorder.loadInputs(db, now);
+    const unitOf = await units();
     let committed: readonly AlertTransitionEvent[];
     try {
-      committed = await db.transaction(async (tx) => {
-        const grouped: { rule: LoadedRule; judged: readonly JudgedOutcome[] }[] = [];
-        for (const w of work) grouped.push({ rule: w.rule, judged: await groupCases(tx, w.rule, w.judged, now, tz) });
-        const shared = await prepareRecording(tx, grouped.flatMap((w) => w.judged));
-        for (const { rule, judged } of grouped) await recordOutcomes(tx, recorder, rule, judged, notification, now, shared);
-        await flushRecording(tx, recorder, shared, now);
-        await tellConsumers(tx, recorder, shared.committed);
-        return shared.committed;
-      });
+      committed = await db.transaction((tx) => recordIn(tx, work, now, notification, unitOf));
     } catch {
       for (const { rule, judged } of work) await record(rule, judged, now);
       return;
@@ -201,6 +203,17 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
       return false;
     }
     return record(rule, judged, now, after);
+  }
+
+  async function expireStale(now: Date): Promise<number> {
+    const rules = await activeRules();
+    if (rules.length === 0) return 0;
+    const unitOf = await units();
+    const work = rules.map((r) => ({ rule: recordingRule(r, unitOf), grain: isSeriesRule(r.def) ? r.def.grain : SOURCE_GRAIN }));
+    const notification = await recorder.loadInputs(db, now);
+    const events = await db.transaction((tx) => recorder.expireStale(tx, work, notification, now));
+    if (events.length > 0) deps.onCommitted?.(events);
+    return events.length;
   }
 
   function isSeriesRule(def: RuleDefinition): def is Exclude<RuleDefinition, { kind: 'compliance' | 'source_quality' }> {
@@ -479,10 +492,12 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     // Skipped outcomes change nothing (nor would a first judgement that finds an event compliant:
     // those were left out when judged); the rest are compared with their alerts as last stored.
     const relevant = judgedByRule.map(({ rule, judged }) => ({ rule, judged: judged.filter((j) => j.outcome.kind !== 'skipped' || j.detector !== undefined) }));
-    const fps = relevant.flatMap((r) => r.judged.map((j) => alertFingerprint(alertIdentity(j.outcome))));
-    const known = new Map((await findAlertsByFingerprints(db, fps)).map((a) => [a.fingerprint, a.status]));
+    const heads = await recorder.readHeads(db, relevant.flatMap(({ rule, judged }) => judged.map((j) => seriesOf(rule, j))));
     const changing = relevant
-      .map(({ rule, judged }) => ({ rule, judged: judged.filter((j) => needsRecording(known.get(alertFingerprint(alertIdentity(j.outcome))) ?? null, j, rule.def, now)) }))
+      .map(({ rule, judged }) => {
+        const r = recordingRule(rule);
+        return { rule, judged: judged.filter((j) => j.detector !== undefined || recorder.needsRecording(heads.get(seriesRefKey(seriesOf(rule, j))) ?? null, j, r, now)) };
+      })
       .filter((w) => w.judged.length > 0);
     const toRecord: { rule: LoadedRule; judged: readonly JudgedOutcome[] }[] = [];
     for (const w of changing) {
@@ -559,7 +574,7 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
   const settled = (): Promise<void> => queue.push([]).catch(() => undefined);
 
   return {
-    consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, settled, recoverQueued, recentPasses: passLog.recent, timeZone: tz, catchUpPeriods, deps,
+    consumer, activeRules, runIsolated, judgeSeries, judgeSources, judgeEvents, settled, recoverQueued, expireStale, recentPasses: passLog.recent, timeZone: tz, catchUpPeriods, deps,
   };
 }
 

@@ -20,6 +20,10 @@ export const PLACEHOLDERS: readonly string[] = [
   'event',
   'severity',
   'source',
+  /** A source's silence as a duration ("2 h 15 min"), computed when the text is read. */
+  'silentFor',
+  /** The indicator's unit. */
+  'unit',
 ];
 
 const PATTERN = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;

@@ -1,3 +1,5 @@
+import type { AlertOutcome } from '../alerts/index.ts';
+
 /**
  * What evaluators take and give. A series rule reads an indicator series for one (org unit, series
  * key) and judges its last point; the outcome is keyed by (org unit, series key, period) and carries
@@ -82,22 +84,9 @@ export interface OutcomeDetail {
   readonly facts?: Readonly<Record<string, unknown>>;
 }
 
-export interface RuleOutcome {
-  readonly ruleCode: string;
-  readonly ruleVersion: number;
-  readonly orgUnit: string;
-  readonly seriesKey: string;
-  readonly periodKey: string;
-  readonly periodStart: string | null;
-  readonly closed: boolean;
+/** An outcome is what the alerts module records (alerts/alert.ts), with the evaluation's time and its detail typed. */
+export interface RuleOutcome extends AlertOutcome {
   readonly kind: OutcomeKind;
-  /** The judged quantity: raw value, signed deviation or change, aggregate, score, minutes silent. */
-  readonly value: number | null;
-  readonly bound: number | null;
-  /** On the ok side of the recovery bound (always true without hysteresis); read only when kind is 'ok'. */
-  readonly recovered: boolean;
   readonly evaluatedAt: string;
-  /** Compliance: when a 'pending' outcome can be decided; the scheduler re-checks then. */
-  readonly pendingUntil?: string;
   readonly detail: OutcomeDetail;
 }

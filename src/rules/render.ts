@@ -68,3 +68,110 @@ export function renderOutcomeMessage(rule: RuleDefinition, outcome: RuleOutcome,
   if (rule.kind === 'compliance' && outcome.seriesKey === CASES_SERIES_KEY) return renderMessage(CASES_MESSAGE[locale], messageValues(rule, outcome, locale, names));
   return renderMessage(locale === 'zh' ? rule.messageZh : rule.messageEn, messageValues(rule, outcome, locale, names));
 }
+
+/** The parameters an alert text is rendered from, stored with it. */
+export type MessageParams = Readonly<Record<string, string | number | null>>;
+
+/**
+ * The unit of the judged value and its bound: the indicator's own for rules that compare the
+ * indicator itself; 'ratio' (shown as a percentage) for relative deviations and changes, shares
+ * and rates of sources; minutes for a source's silence; none for anomaly scores and events.
+ */
+export function valueUnitOf(rule: RuleDefinition, indicatorUnit: string): string {
+  switch (rule.kind) {
+    case 'threshold':
+    case 'consecutive':
+      return indicatorUnit;
+    case 'window':
+      return rule.aggregate === 'cumulative_deviation' ? 'ratio' : indicatorUnit;
+    case 'target_deviation':
+    case 'change':
+      return rule.measure === 'rate' ? 'ratio' : indicatorUnit;
+    case 'source_quality':
+      return rule.metric === 'silent_minutes' ? 'minutes' : 'ratio';
+    case 'anomaly':
+    case 'compliance':
+      return '';
+  }
+}
+
+/**
+ * An alert text as stored (template and parameters) and as rendered now in both languages
+ * (notifications, work-order titles). The parameters keep the quantities raw, with their units,
+ * and the rule's names in both languages; a source's silence is kept as the instant it began, so
+ * its duration is computed when the text is read.
+ */
+export function outcomeMessage(rule: RuleDefinition, outcome: RuleOutcome, names: MessageNames & { readonly unit?: string } = {}, now?: Date): {
+  zh: string; en: string; template: { zh: string; en: string }; params: MessageParams;
+} {
+  const params: Record<string, string | number | null> = {};
+  for (const [k, v] of Object.entries(messageValues(rule, outcome, 'zh', names))) if (v !== undefined && k !== 'rule') params[k] = v;
+  const values = outcome.detail.values ?? {};
+  if (params.observed === undefined && rule.kind !== 'anomaly' && typeof values.value === 'number') params.observed = values.value;
+  params.ruleZh = rule.nameZh;
+  params.ruleEn = rule.nameEn;
+  params.unit = names.unit ?? '';
+  params.valueUnit = valueUnitOf(rule, names.unit ?? '');
+  if (rule.kind === 'source_quality' && rule.metric === 'silent_minutes' && outcome.value !== null) {
+    params.silentSince = new Date(Date.parse(outcome.evaluatedAt) - outcome.value * 60_000).toISOString();
+  }
+  const template = { zh: rule.messageZh, en: rule.messageEn };
+  const at = now ?? new Date(outcome.evaluatedAt);
+  return { zh: renderStored(template, params, 'zh', at), en: renderStored(template, params, 'en', at), template, params };
+}
+
+const QUANTITY_IN_VALUE_UNIT = ['value', 'bound'];
+const QUANTITY_IN_INDICATOR_UNIT = ['observed', 'target', 'baseline', 'expected'];
+
+/** A quantity with its unit in `locale`: 61.9%, 132.7% for a ratio of 1.327, 12 分钟 / 12 min, 3 visits (3 in Chinese). */
+export function formatQuantity(v: string | number | null | undefined, unit: string, locale: Locale): string {
+  if (typeof v !== 'number') return formatValue(v);
+  switch (unit) {
+    case '':
+    case 'score':
+      return formatValue(v);
+    case '%':
+      return `${formatValue(v)}%`;
+    case 'ratio':
+      return `${formatValue(v * 100)}%`;
+    case 'minutes':
+      return locale === 'zh' ? `${formatValue(v)} 分钟` : `${formatValue(v)} min`;
+    case 'seconds':
+      return locale === 'zh' ? `${formatValue(v)} 秒` : `${formatValue(v)} s`;
+    case 'days':
+      return locale === 'zh' ? `${formatValue(v)} 天` : `${formatValue(v)} d`;
+    default:
+      // Indicator units are English words (visits, orders, CNY): Chinese texts name the quantity in their own words.
+      return locale === 'zh' ? formatValue(v) : `${formatValue(v)} ${unit}`;
+  }
+}
+
+/** A duration in words: "2 h 15 min" / "2 小时 15 分钟"; under a minute "< 1 min" / "不到 1 分钟". */
+export function formatDuration(ms: number, locale: Locale): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return locale === 'zh' ? '不到 1 分钟' : '< 1 min';
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const parts = locale === 'zh'
+    ? [d > 0 ? `${String(d)} 天` : '', h > 0 ? `${String(h)} 小时` : '', m > 0 && d === 0 ? `${String(m)} 分钟` : '']
+    : [d > 0 ? `${String(d)} d` : '', h > 0 ? `${String(h)} h` : '', m > 0 && d === 0 ? `${String(m)} min` : ''];
+  return parts.filter((x) => x !== '').join(' ');
+}
+
+/**
+ * Renders a stored alert text in `locale` at `now` (the moment it is read, or the moment the alert
+ * ended): quantities with their units, the rule's name in that language, durations computed now.
+ */
+export function renderStored(template: { readonly zh: string; readonly en: string }, params: MessageParams, locale: Locale, now: Date): string {
+  const unit = typeof params.unit === 'string' ? params.unit : '';
+  const valueUnit = typeof params.valueUnit === 'string' ? params.valueUnit : unit;
+  const values: Record<string, MessageValue> = { ...params, rule: locale === 'zh' ? params.ruleZh : params.ruleEn };
+  for (const k of QUANTITY_IN_VALUE_UNIT) values[k] = formatQuantity(params[k], valueUnit, locale);
+  for (const k of QUANTITY_IN_INDICATOR_UNIT) values[k] = formatQuantity(params[k], unit, locale);
+  if (typeof params.silentSince === 'string') {
+    const duration = formatDuration(now.getTime() - Date.parse(params.silentSince), locale);
+    values.silentFor = duration;
+  }
+  return renderMessage(locale === 'zh' ? template.zh : template.en, values);
+}

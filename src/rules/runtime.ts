@@ -1,11 +1,6 @@
 import type { AppModule } from '../app.ts';
-import { createAlertsModule } from '../api/alerts.routes.ts';
-import { createComplianceCasesService } from './compliance-cases-service.ts';
-import { createMuteWindowsModule } from '../api/mute-windows.routes.ts';
 import { createRulesModule } from '../api/rules.routes.ts';
 import type { AlertTransitionConsumer } from '../alerts/index.ts';
-import { createAlertsService } from '../alerts/alerts-service.ts';
-import { createMuteWindowsService } from '../alerts/mute-windows-service.ts';
 import type { IndicatorCatalog } from '../indicators/catalog-service.ts';
 import type { SeriesReader } from '../indicators/index.ts';
 import type { SourceQuality } from '../ingest/quality-service.ts';
@@ -22,8 +17,9 @@ import { createSeriesBatchReader } from './engine-series-batch.ts';
 import { createRulesService } from './rules-service.ts';
 
 /**
- * The rule engine and its surroundings, composed: rules and alerts services, the engine fed by
- * ingest commits, its scheduler job, and the HTTP modules. Source quality comes from ingest's
+ * The rule engine and its surroundings, composed: the rules service, the engine fed by ingest
+ * commits (recording alerts through the alerts module's recorder), its scheduler job, and the rules
+ * HTTP module (the alerts' own modules are composed in main.ts). Source quality comes from ingest's
  * bookkeeping, adapted to the counts the source-quality rules judge.
  */
 export function createRuleRuntime(deps: {
@@ -52,7 +48,6 @@ export function createRuleRuntime(deps: {
   // Anomaly baselines know the group's public holidays and make-up days (China's by default, or the calendar the group loaded).
   const workingCalendar = (org: { readonly path: string }) => readCalendar(db, rootIdOf(org.path));
   const rules = createRulesService({ db });
-  const alerts = createAlertsService({ db });
   const indicatorDefinitions = () => deps.catalog.all(db);
   // Ingest acknowledges a batch once it is durable; its evaluation follows right behind, coalesced with the batches around it.
   const engine = createRuleEngine({
@@ -64,7 +59,7 @@ export function createRuleRuntime(deps: {
   });
   const dryRun = createDryRunService({ db, seriesReader: deps.series, listSources, readSourceQuality, workingCalendar });
   const ingestConsumer: IngestCommitConsumer = engine.consumer;
-  const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock }), createAlertsModule({ alerts, rules, cases: createComplianceCasesService({ db }), clock }), createMuteWindowsModule({ muteWindows: createMuteWindowsService({ db }), clock })];
+  const modules: AppModule[] = [createRulesModule({ rules, dryRun, clock })];
   const jobs: ScheduledJob[] = [createRuleSchedulerJob({ engine })];
-  return { rules, alerts, engine, dryRun, ingestConsumer, modules, jobs };
+  return { rules, engine, dryRun, ingestConsumer, modules, jobs };
 }

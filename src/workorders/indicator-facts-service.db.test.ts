@@ -217,7 +217,7 @@ describe('work-order statistics as indicators', () => {
     clock.set(new Date('2026-11-24T00:05:00+08:00'));
     for (const rulesJob of runtime.rules.jobs) await rulesJob.run(clock.now());
     await runtime.rules.engine.settled();
-    const alerts = await runtime.rules.alerts.list({ paths: ['/'], ruleCode: 'wo_resolve_on_time_low' });
+    const alerts = await runtime.alerts.list({ paths: ['/'], ruleCode: 'wo_resolve_on_time_low' });
     expect(alerts.map((a) => [a.orgUnitCode, a.state])).toEqual([['DEPT-A', 'firing']]);
     // The alert opened a work order for DEPT-A, which the next run counts like any other.
     clock.set(new Date('2026-11-24T00:10:00+08:00'));

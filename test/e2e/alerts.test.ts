@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveAlertTransitions } from '../../src/alerts/alerts-repo.ts';
 import { launchChromium, type WatchedPage } from './support/browser.ts';
 import { withDemoPage, type DemoPageOptions } from './support/demo-page.ts';
 import { startDemoWebServer, type DemoWebServer } from './support/demo-server.ts';
@@ -28,6 +29,10 @@ async function signIn(page: Page, username: string) {
   await page.waitForSelector('[data-testid="overview"]');
 }
 
+async function attributesOf(page: Page, selector: string, name: string) {
+  return Promise.all((await page.locator(selector).all()).map((el) => el.getAttribute(name)));
+}
+
 async function alertRows(page: Page) {
   return Promise.all((await page.locator('[data-testid="alerts-inbox"] tr[data-alert]').all()).map(async (row) => ({
     id: Number(await row.getAttribute('data-alert')), severity: await row.getAttribute('data-severity'),
@@ -45,7 +50,69 @@ async function seriesAlertIn(orgCode: string): Promise<number> {
   return id;
 }
 
+/**
+ * An incident of `wait_time_high` at H1-OFF-CARD spanning three days, ended by a clean day, stored
+ * as the engine stores one (opened, two periods added, resolved) so the console reads it back.
+ */
+async function seedIncident(): Promise<number> {
+  const { rows } = await server.db.query<{ ruleId: number; orgId: number }>(
+    `SELECT r.id AS "ruleId", o.id AS "orgId" FROM rule r, org_unit o WHERE r.code = 'wait_time_high' AND o.code = 'H1-OFF-CARD'`,
+  );
+  const ids = rows[0];
+  if (!ids) throw new Error('no wait_time_high rule or H1-OFF-CARD in the demo');
+  const at = new Date();
+  const days = ['2026-11-01', '2026-11-02', '2026-11-03'];
+  const template = { zh: '{{orgUnitName}} {{period}} 预约后平均等待 {{value}}，超过 {{bound}}', en: '{{orgUnitName}} {{period}}: average wait after appointment {{value}}, above {{bound}}' };
+  const params = { orgUnitName: 'Cardiology', period: '2026-11-03', value: 48, bound: 30, unit: 'minutes', valueUnit: 'minutes', ruleZh: '预约后等待时间过长', ruleEn: 'Wait after appointment too long' };
+  const status = (state: 'firing' | 'resolved') => ({ state, activeSince: at.toISOString(), stateSince: at.toISOString(), breachCount: 3, clearedSince: null, finalized: true, lastValue: 48, lastEvaluatedAt: at.toISOString() });
+  let id = 0;
+  for (const [i, day] of [...days, '2026-11-04'].entries()) {
+    const resolved = i === 3;
+    const last = days[Math.min(i, 2)] ?? day;
+    const saved = await server.db.transaction((tx) => saveAlertTransitions(tx, [{
+      alert: {
+        fingerprint: 'e2e-incident', ruleId: ids.ruleId, ruleCode: 'wait_time_high', orgUnitId: ids.orgId, seriesKey: 'e2e', periodKey: '2026-11-01', periodStart: new Date('2026-10-31T16:00:00Z'),
+        severity: 3, category: 'outpatient', groupKey: 'e2e', status: status(resolved ? 'resolved' : 'firing'), value: 48, bound: 30, messageZh: 'x', messageEn: 'x',
+        notify: true, suppressedBy: null, suppressedRefs: [], lastNotifiedState: resolved ? 'resolved' : 'firing', silentSource: null, at,
+        lastPeriodKey: last, lastPeriodStart: new Date(`${last}T00:00:00+08:00`), periodCount: Math.min(i + 1, 3), endedAt: resolved ? at : null, endReason: resolved ? 'cleared' : null,
+        messageTemplate: template, messageParams: params,
+      },
+      history: {
+        from: i === 0 ? null : 'firing', to: resolved ? 'resolved' : 'firing', reason: i === 0 ? 'breach' : resolved ? 'cleared' : 'period_added', trigger: 'schedule', at,
+        periodKey: day, closed: true, value: resolved ? 20 : 48, bound: 30, detail: {}, ruleVersion: 1, notify: true, suppressedBy: null, suppressedRefs: [],
+      },
+      period: resolved ? undefined : { periodKey: day, periodStart: new Date(`${day}T00:00:00+08:00`), value: 48, bound: 30, detail: {} },
+    }]));
+    id = saved.get('e2e-incident') ?? 0;
+  }
+  return id;
+}
+
 describe('alerts console', () => {
+  it('shows an incident in the inbox and its detail: start, end, state and periods, in English when the console is', async () => {
+    const alertId = await seedIncident();
+    await withPage('alerts-incident-en', async ({ page }) => {
+      await signIn(page, 'analyst');
+      await page.click('.topbar [data-locale="en"]');
+      await page.goto('/alerts?rule=wait_time_high&state=resolved');
+      const row = `[data-testid="alerts-inbox"] tr[data-alert="${String(alertId)}"]`;
+      await page.waitForSelector(row);
+      await expect.poll(() => page.textContent(`${row} [data-testid="alert-span"]`)).toContain('2026-11-01 – 2026-11-03 · 3 period(s)');
+      await expect.poll(() => page.textContent(`${row} [data-testid="alert-ended"]`)).toContain('Cleared');
+      expect(await page.textContent(`${row} .alert-message a`)).toBe('Cardiology 2026-11-03: average wait after appointment 48 min, above 30 min');
+
+      await page.click(`${row} a`);
+      await page.waitForURL(`**/alerts/${String(alertId)}`);
+      await expect.poll(() => page.textContent('[data-testid="alert-title"]')).toBe('Cardiology 2026-11-03: average wait after appointment 48 min, above 30 min');
+      await expect.poll(async () => attributesOf(page, '[data-testid="alert-periods"] tr[data-period]', 'data-period')).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+      expect(await page.textContent('[data-testid="alert-periods-span"]')).toContain('2026-11-01 – 2026-11-03');
+      expect(await page.textContent('[data-testid="alert-ended"]')).toContain('Cleared');
+      expect(await page.locator('[data-testid="alert-history"] tr[data-transition]').count()).toBe(4);
+      await page.click('.topbar [data-locale="zh-CN"]');
+      await expect.poll(() => page.textContent('[data-testid="alert-state"]')).toContain('已恢复');
+    });
+  });
+
   it('lets the analyst filter the inbox by severity, read an alert’s chart and history, and silence it with a reason and an end time', async () => {
     const alertId = await seriesAlertIn('H1-OFF-CARD');
     await withPage('alerts-analyst-silence', async ({ page }) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertFindings } from '../../src/alerts/findings-repo.ts';
 import { systemContext } from '../../src/cli/bootstrap.ts';
 import { periodKey } from '../../src/shared/index.ts';
 import { launchChromium, type WatchedPage } from './support/browser.ts';
@@ -37,6 +38,31 @@ const attributes = async (page: Page, selector: string, name: string) => Promise
 const chartSeries = async (page: Page) => ((await page.getAttribute('.indicator-chart', 'data-series')) ?? '').split(',');
 
 describe('indicator explorer', () => {
+  it('marks the findings rules judged on history (no alert) on the chart and in the table', async () => {
+    const { rows } = await server.db.query<{ ruleId: number; orgId: number }>(
+      `SELECT r.id AS "ruleId", o.id AS "orgId" FROM rule r, org_unit o WHERE r.code = 'wait_time_high' AND o.code = 'H1'`,
+    );
+    const ids = rows[0];
+    if (!ids) throw new Error('no wait_time_high rule or H1 in the demo');
+    const day = periodKey(new Date(Date.now() - 20 * 86_400_000), 'day', 'Asia/Shanghai');
+    await server.db.transaction((tx) => upsertFindings(tx, [{
+      ruleId: ids.ruleId, ruleCode: 'wait_time_high', orgUnitId: ids.orgId, seriesKey: 'all', periodKey: day, periodStart: new Date(`${day}T00:00:00+08:00`),
+      kind: 'breach', value: 52, bound: 30, detail: {}, messageTemplate: { zh: '{{period}} 等待 {{value}}', en: '{{period}}: wait {{value}}' },
+      messageParams: { period: day, value: 52, bound: 30, unit: 'minutes', valueUnit: 'minutes', ruleZh: '预约后等待时间过长', ruleEn: 'Wait after appointment too long' }, at: new Date(),
+    }]));
+    await withPage('indicators-findings', async ({ page }) => {
+      await signIn(page, 'analyst');
+      await page.goto('/indicators?code=avg_wait_after_appointment&org=H1&grain=day');
+      await page.waitForSelector(`[data-testid="series-table"] tr[data-period="${day}"]`);
+      await page.waitForSelector(`tr[data-period="${day}"] [data-testid="finding-tag"]`);
+      expect(await page.locator('[data-testid="finding-tag"]').count()).toBe(1);
+      await expect.poll(() => page.getAttribute('.indicator-chart', 'data-findings')).toBe('1');
+      expect(await chartSeries(page)).toContain('finding');
+      await expect.poll(() => page.textContent('[data-testid="finding-count"]')).toContain('历史发现 1 处');
+    });
+  });
+
+
   it('opens from a link, switches grain, shows target and overlays, breaks down and ranks, and downloads the series as CSV', async () => {
     await withPage('indicators-analyst', async ({ page }) => {
       await signIn(page, 'analyst');

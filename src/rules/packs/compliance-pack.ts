@@ -109,7 +109,7 @@ export function dataQualityRules(scope: PackScope): readonly SourceQualityRule[]
     { ...quality(scope, 'dq_source_invalid_share', '接口校验失败占比高', 'Source validation failures high', '接口 {{source}} 校验失败占比 {{value}} 超过 {{bound}}', 'Source {{source}} share failing validation {{value}} above {{bound}}'), kind: 'source_quality', metric: 'invalid_share', op: '>', bound: 0.05 },
     { ...quality(scope, 'dq_source_timeliness', '接口上传及时率低', 'Source timeliness low', '接口 {{source}} 及时率 {{value}} 低于 {{bound}}', 'Source {{source}} on-time rate {{value}} below {{bound}}'), kind: 'source_quality', metric: 'on_time_rate', op: '<', bound: 0.9 },
     {
-      ...quality(scope, 'dq_source_silent', '接口中断', 'Source silent', '接口 {{source}} 已 {{value}} 分钟无数据', 'Source {{source}} silent for {{value}} minutes'),
+      ...quality(scope, 'dq_source_silent', '接口中断', 'Source silent', '接口 {{source}} 已 {{silentFor}} 无数据', 'Source {{source}} silent for {{silentFor}}'),
       severity: 2,
       missingData: 'alert',
       evaluateOpenPeriod: true,

@@ -31,7 +31,7 @@ export function defaultRulePack(scope: PackScope): readonly RuleDefinition[] {
   const silent = dataQualityRules(scope).find((r) => r.metric === 'silent_minutes');
   return [
     {
-      ...base(scope, 'wait_time_high', '预约后等待时间过长', 'Wait after appointment too long', 3, 'outpatient', '{{orgUnitName}} {{period}} 预约后平均等待 {{value}} 分钟，超过 {{bound}} 分钟', '{{orgUnitName}} {{period}}: average wait after appointment {{value}} min, above {{bound}} min'),
+      ...base(scope, 'wait_time_high', '预约后等待时间过长', 'Wait after appointment too long', 3, 'outpatient', '{{orgUnitName}} {{period}} 预约后平均等待 {{value}}，超过 {{bound}}', '{{orgUnitName}} {{period}}: average wait after appointment {{value}}, above {{bound}}'),
       kind: 'threshold', indicator: 'avg_wait_after_appointment', grain: 'day', op: '>', bound: 30,
       evaluateOpenPeriod: true, forMinutes: 30, hysteresis: { recoveryBound: 25 },
     },
@@ -47,7 +47,7 @@ export function defaultRulePack(scope: PackScope): readonly RuleDefinition[] {
       evaluateOpenPeriod: true, forMinutes: 60, hysteresis: { recoveryBound: 8 },
     },
     {
-      ...base(scope, 'delivery_on_time_below_target', '配送准时率低于目标', 'Delivery on-time rate below target', 3, 'online_offline', '{{orgUnitName}} {{period}} 配送准时率 {{value}} 低于目标 {{target}}', '{{orgUnitName}} {{period}}: delivery on-time rate below target {{target}} by {{value}}'),
+      ...base(scope, 'delivery_on_time_below_target', '配送准时率低于目标', 'Delivery on-time rate below target', 3, 'online_offline', '{{orgUnitName}} {{period}} 配送准时率 {{observed}} 低于目标 {{target}}', '{{orgUnitName}} {{period}}: delivery on-time rate {{observed}} below target {{target}}'),
       kind: 'target_deviation', indicator: 'delivery_on_time_rate', grain: 'day', measure: 'difference', direction: 'below', bound: 2,
     },
     {

@@ -74,6 +74,8 @@ async function parse(response: Response): Promise<unknown> {
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  // The console's language (set on <html lang> by i18n): texts the server renders, such as alert messages, follow it.
+  if (typeof document !== 'undefined' && document.documentElement.lang !== '') headers['accept-language'] = document.documentElement.lang;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (writeMethods.has(method) && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
   let response: Response;

@@ -24,6 +24,40 @@ export interface AlertView {
   readonly stateSince: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The text in the console's language, rendered by the server now (durations are live). */
+  readonly message: string;
+  /** The alert is an incident: `periodKey` is its first breaching period, `lastPeriodKey` its latest. */
+  readonly lastPeriodKey: string;
+  readonly periodCount: number;
+  readonly endedAt: string | null;
+  readonly endReason: string | null;
+}
+
+export interface AlertPeriod {
+  readonly periodKey: string;
+  readonly periodStart: string | null;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly firstAt: string;
+  readonly lastAt: string;
+}
+
+/** A breach judged on a period older than its rule's live horizon (history): shown, never alerted. */
+export interface FindingView {
+  readonly id: number;
+  readonly ruleCode: string;
+  readonly ruleNameZh: string;
+  readonly ruleNameEn: string;
+  readonly severity: number;
+  readonly orgUnit: string;
+  readonly seriesKey: string;
+  readonly periodKey: string;
+  readonly periodStart: string | null;
+  readonly kind: string;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly message: string;
+  readonly judgedAt: string;
 }
 
 export interface AlertHistoryEntry {
@@ -57,6 +91,7 @@ export interface AlertRuleSummary {
 export interface AlertDetail {
   readonly alert: AlertView;
   readonly history: readonly AlertHistoryEntry[];
+  readonly periods: readonly AlertPeriod[];
   readonly rule: AlertRuleSummary | null;
   readonly silencedBy: readonly { readonly id: number; readonly endsAt: string; readonly reason: string; readonly createdBy: string }[];
 }

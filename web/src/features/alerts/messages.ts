@@ -9,13 +9,15 @@ export const zhCN = {
     },
     reasons: {
       breach: '越限', no_data: '无数据', for_satisfied: '持续满足', cleared: '恢复正常', cleared_before_firing: '触发前已恢复',
-      late_data_raised: '迟到数据触发', late_data_retracted: '迟到数据撤销',
+      late_data_raised: '迟到数据触发', late_data_retracted: '迟到数据撤销', period_added: '新周期仍越限', gap: '中间周期未越限，事件结束',
+      expired: '后续周期未再判定，事件结束',
     },
     triggers: { evaluation: '评估', late_data: '迟到数据', schedule: '定时检查' },
     inbox: {
       title: '告警', severity: '级别', state: '状态', rule: '规则编码', org: '组织', view: '视图', list: '列表', grouped: '分组',
       message: '告警内容', since: '开始', updated: '最近变化', notification: '通知', count: '共 {n} 条', groupCount: '{n} 条',
       groupTitle: '{rule} · {parent}', open: '查看', truncated: '仅显示最近 {n} 条，请缩小筛选范围。', topLevel: '顶层',
+      ended: '结束', periods: '{n} 个周期',
     },
     detail: {
       title: '告警详情', back: '返回告警列表', rule: '规则', indicator: '指标', period: '周期', value: '当前值', bound: '阈值',
@@ -24,6 +26,8 @@ export const zhCN = {
       values: '观测值', baseline: '基线', notification: '通知', workOrder: '协同工单', noWorkOrder: '尚未关联工单。', silence: '静默此告警',
       silencedUntil: '已静默至 {until}：{reason}（{by}）', series: '指标值', target: '目标', expected: '预期区间', firing: '告警区间', facts: '事件字段',
       notifiedNote: '通知被抑制时告警仍会记录。', suppressedBy: '依据',
+      periods: '持续周期', ended: '结束', open: '仍在持续', periodsTitle: '越限周期', firstSeen: '首次判定',
+      periodsNote: '连续越限的周期合并为一条告警；一个已结束的周期不再越限时告警自动恢复。',
     },
     silenceForm: {
       title: '静默此告警', reason: '原因', reasonHint: '例如：已批准的变更窗口、已知故障处理中', endsAt: '结束时间', matchers: '匹配条件',
@@ -62,13 +66,15 @@ export const en: Widen<typeof zhCN> = {
     },
     reasons: {
       breach: 'Breach', no_data: 'No data', for_satisfied: 'Held long enough', cleared: 'Cleared', cleared_before_firing: 'Cleared before firing',
-      late_data_raised: 'Raised by late data', late_data_retracted: 'Retracted by late data',
+      late_data_raised: 'Raised by late data', late_data_retracted: 'Retracted by late data', period_added: 'Next period still breaching',
+      gap: 'Ended: the periods between did not breach', expired: 'Ended: no later period was judged',
     },
     triggers: { evaluation: 'Evaluation', late_data: 'Late data', schedule: 'Scheduled check' },
     inbox: {
       title: 'Alerts', severity: 'Severity', state: 'State', rule: 'Rule code', org: 'Org unit', view: 'View', list: 'List', grouped: 'Grouped',
       message: 'Alert', since: 'Since', updated: 'Last change', notification: 'Notification', count: '{n} alerts', groupCount: '{n}',
       groupTitle: '{rule} · {parent}', open: 'Open', truncated: 'Showing the latest {n} only; narrow the filters.', topLevel: 'Top level',
+      ended: 'Ended', periods: '{n} period(s)',
     },
     detail: {
       title: 'Alert', back: 'Back to alerts', rule: 'Rule', indicator: 'Indicator', period: 'Period', value: 'Value', bound: 'Bound',
@@ -78,6 +84,8 @@ export const en: Widen<typeof zhCN> = {
       values: 'Observed', baseline: 'Baseline', notification: 'Notification', workOrder: 'Work order', noWorkOrder: 'No work order linked yet.',
       silence: 'Silence this alert', silencedUntil: 'Silenced until {until}: {reason} ({by})', series: 'Value', target: 'Target',
       expected: 'Expected range', firing: 'Firing', facts: 'Event fields', notifiedNote: 'Suppressed notifications still leave the alert on record.',
+      periods: 'Periods', ended: 'Ended', open: 'Ongoing', periodsTitle: 'Breaching periods', firstSeen: 'First judged',
+      periodsNote: 'Consecutive breaching periods are one alert; it resolves by itself when a closed period no longer breaches.',
       suppressedBy: 'By',
     },
     silenceForm: {

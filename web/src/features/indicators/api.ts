@@ -54,6 +54,18 @@ export interface SeriesView {
   readonly points: readonly SeriesPoint[];
 }
 
+/** A rule's breach judged on a period older than its live horizon (history): a mark, never an alert. */
+export interface FindingMark {
+  readonly id: number;
+  readonly ruleCode: string;
+  readonly ruleNameZh: string;
+  readonly ruleNameEn: string;
+  readonly periodKey: string;
+  readonly value: number | null;
+  readonly bound: number | null;
+  readonly message: string;
+}
+
 export interface AnomalyMark {
   readonly alertId: number;
   readonly ruleCode: string;
@@ -113,6 +125,9 @@ export const indicatorApi = {
   list: async () => (await api.get<{ items: IndicatorSummary[] }>('/api/indicators')).items,
   detail: (code: string) => api.get<IndicatorDetail>(base(code)),
   series: (q: SeriesQuery) => api.get<SeriesView>(`${base(q.code)}/series`, { query: rangeOf(q), quiet: true }),
+  /** Findings of the rules watching this indicator at this org unit and grain (filtered to the periods shown by the caller). */
+  findings: async (q: SeriesQuery) =>
+    (await api.get<{ items: FindingMark[] }>('/api/findings', { query: { indicator: q.code, org: q.org, grain: q.grain, limit: 1000 }, quiet: true })).items,
   anomalies: async (q: SeriesQuery) => (await api.get<{ items: AnomalyMark[] }>(`${base(q.code)}/anomalies`, { query: rangeOf(q), quiet: true })).items,
   breakdown: (code: string, org: string, period: string) => api.get<BreakdownView>(`${base(code)}/breakdown`, { query: { org, period }, quiet: true }),
   ranking: (code: string, org: string, period: string, order: 'top' | 'bottom', limit: number) =>

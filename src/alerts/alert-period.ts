@@ -1,6 +1,8 @@
-import type { AlertPeriod } from '../alerts/inhibition.ts';
 import { parsePeriodKey, periodEnd } from '../shared/index.ts';
-import { LIVE_PERIOD } from './engine-evaluate.ts';
+import type { AlertPeriod } from './inhibition.ts';
+
+/** The period key of a live alert (a source's silence): it spans from its start until it clears. */
+export const LIVE_PERIOD = 'live';
 
 /**
  * The time an alert is about, from its identity's period (what inhibition compares): a calendar
