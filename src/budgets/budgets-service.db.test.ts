@@ -122,7 +122,7 @@ describe(`budgets on ${testBackend}`, () => {
     expect(bSources).toEqual([expect.objectContaining({ kind: 'import', ref: String(imported.importId), amount: 520 })]);
   });
 
-  it('raises the §8 warnings on approved lines as alerts whose work order asks the budget owner, and resolves none that do not breach', async () => {
+  it('raises the §8 warnings on approved lines as alerts whose work order asks the budget owner, and ends a warning when a later month no longer breaches', async () => {
     const rules = createRulesService({ db: ta.t.db });
     const recorder = createBudgetAlertRecorder({ db: ta.t.db, rules, consumers: [createWorkOrderAlertConsumer()] });
     const warnings = createBudgetWarningsService({ execution, recorder, root: () => Promise.resolve({ code: 'GROUP' }) });
@@ -133,9 +133,12 @@ describe(`budgets on ${testBackend}`, () => {
     );
     const firing = alerts.rows.filter((a) => a.state === 'firing').map((a) => `${a.rule_code}:${a.code}:${a.series_key}:${a.period_key}`);
     // DEPT-A consumables: January 1,600 / 1,000 (+60 %); March to October nothing spent (−100 %).
-    expect(firing).toContain('budget_month_deviation:DEPT-A:item:consumables:2026-01');
-    expect(firing).not.toContain('budget_month_deviation:DEPT-A:item:consumables:2026-02');
-    expect(firing).toContain('budget_3m_avg_deviation:DEPT-A:item:consumables:2026-05');
+    // Warnings are incidents: January's is recorded and ended by a clean February; March on is one open incident.
+    const resolved = alerts.rows.filter((a) => a.state === 'resolved').map((a) => `${a.rule_code}:${a.code}:${a.series_key}:${a.period_key}`);
+    expect(resolved).toContain('budget_month_deviation:DEPT-A:item:consumables:2026-01');
+    expect(firing).toContain('budget_month_deviation:DEPT-A:item:consumables:2026-03');
+    expect([...firing, ...resolved]).not.toContain('budget_month_deviation:DEPT-A:item:consumables:2026-02');
+    expect(firing).toContain('budget_3m_avg_deviation:DEPT-A:item:consumables:2026-04');
     expect(firing).toContain('budget_half_year_cumulative:DEPT-A:item:consumables:2026-06');
     expect(alerts.rows.find((a) => a.period_key === '2026-01')?.message_zh).toMatch(/心内科 · 医用耗材 2026-01 .*请预算责任人提交预算调整建议或书面说明/);
     const orders = await ta.t.db.query<{ rule_code: string; code: string }>("SELECT w.rule_code, o.code FROM work_order w JOIN org_unit o ON o.id = w.org_unit_id WHERE w.rule_code LIKE 'budget_%'");
