@@ -34,8 +34,8 @@ describe(`budget routes on ${testBackend}`, () => {
     expect((await ta.app.inject({ method: 'GET', url: '/api/budgets/2026/DEPT-A' })).statusCode).toBe(401);
     expect((await liaisonA.request({ method: 'GET', url: '/api/budgets/2026/DEPT-B' })).statusCode).toBe(404);
     expect((await liaisonA.request({ method: 'GET', url: '/api/budgets/execution?year=2026&org=H1' })).statusCode).toBe(404);
-    // The item tree belongs to the root, which a department liaison does not see.
-    expect((await liaisonA.request({ method: 'POST', url: '/api/budgets/items', payload: { code: 'x', nameZh: 'x', nameEn: 'x', kind: 'cost' } })).statusCode).toBe(404);
+    // Keeping the item tree needs budget.manage, which a department liaison holds nowhere.
+    expect((await liaisonA.request({ method: 'POST', url: '/api/budgets/items', payload: { code: 'x', nameZh: 'x', nameEn: 'x', kind: 'cost' } })).statusCode).toBe(403);
     await liaisonA.request({ method: 'PUT', url: '/api/budgets/2026/DEPT-A/lines', payload: { lines: months(100) } });
     await liaisonA.request({ method: 'POST', url: '/api/budgets/2026/DEPT-A/submit', payload: {} });
     const approve = await liaisonA.request({ method: 'POST', url: '/api/budgets/2026/DEPT-A/approve', payload: {} });
@@ -126,7 +126,8 @@ describe(`budget routes on ${testBackend}`, () => {
     const id = adj.json<{ id: number }>().id;
     expect(adj.json()).toMatchObject({ orgUnit: 'DEPT-A', status: 'pending', lines: [{ item: 'consumables', month: 12, original: 1000, adjusted: 1500 }] });
     expect((await liaisonA.request({ method: 'POST', url: '/api/budgets/2026/DEPT-A/adjustment', payload: { reason: 'again', lines: [{ item: 'consumables', month: 11, amount: 1 }] } })).statusCode).toBe(409);
-    expect((await liaisonB.request({ method: 'POST', url: `/api/budgets/adjustments/${String(id)}/decision`, payload: { decision: 'approve' } })).statusCode).toBe(404);
+    // Deciding needs budget.approve, which no liaison holds anywhere: 403 before the adjustment is looked up.
+    expect((await liaisonB.request({ method: 'POST', url: `/api/budgets/adjustments/${String(id)}/decision`, payload: { decision: 'approve' } })).statusCode).toBe(403);
     expect((await liaisonA.request({ method: 'POST', url: `/api/budgets/adjustments/${String(id)}/decision`, payload: { decision: 'approve' } })).statusCode).toBe(403);
     expect((await analyst.request({ method: 'POST', url: `/api/budgets/adjustments/${String(id)}/decision`, payload: { decision: 'approve', note: 'ok' } })).json()).toMatchObject({ status: 'approved', decidedBy: 'analyst' });
     const big = await liaisonA.request({ method: 'POST', url: '/api/budgets/2026/DEPT-A/exceptions', payload: { month: 12, item: 'utilities', amount: 50_000, reason: 'chiller repair' } });
@@ -148,8 +149,9 @@ describe(`budget routes on ${testBackend}`, () => {
   });
 
   it('runs a warnings pass on demand (budget.manage on the root) and documents the routes', async () => {
-    expect((await liaisonA.request({ method: 'POST', url: '/api/budgets/warnings/evaluate' })).statusCode).toBe(404);
-    expect((await ta.signIn('exec').then((c) => c.request({ method: 'POST', url: '/api/budgets/warnings/evaluate' }))).statusCode).toBe(404);
+    // Neither holds budget.manage anywhere: refused before the installation is even looked at.
+    expect((await liaisonA.request({ method: 'POST', url: '/api/budgets/warnings/evaluate' })).statusCode).toBe(403);
+    expect((await ta.signIn('exec').then((c) => c.request({ method: 'POST', url: '/api/budgets/warnings/evaluate' }))).statusCode).toBe(403);
     const pass = await admin.request({ method: 'POST', url: '/api/budgets/warnings/evaluate' });
     expect(pass.statusCode).toBe(200);
     expect(pass.json<{ lines: number; breaches: number }>().breaches).toBeGreaterThan(0);
