@@ -106,7 +106,8 @@ describe('alerts routes', () => {
     expect((await analyst.request({ method: 'GET', url: `/api/alerts/${String(ids.get('DEPT-B'))}` })).json<{ silencedBy: unknown[] }>().silencedBy).toEqual([]);
     expect((await liaisonA.request({ method: 'GET', url: '/api/silences' })).json<{ items: unknown[] }>().items).toHaveLength(1);
     expect((await liaisonB.request({ method: 'GET', url: '/api/silences' })).json<{ items: unknown[] }>().items).toHaveLength(0);
-    expect((await liaisonB.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(404);
+    // Expiring needs alert.act, which a liaison holds nowhere: 403 before the silence is looked up.
+    expect((await liaisonB.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(403);
     expect((await analyst.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(200);
     expect((await analyst.request({ method: 'DELETE', url: `/api/silences/${String(silence.id)}` })).statusCode).toBe(409);
     expect((await analyst.request({ method: 'GET', url: `/api/alerts/${String(ids.get('DEPT-A'))}` })).json<{ silencedBy: unknown[] }>().silencedBy).toEqual([]);
@@ -166,6 +167,6 @@ describe('alerts routes', () => {
     const elsewhere = await liaisonA.request({
       method: 'POST', url: '/api/silences', payload: { orgUnit: 'DEPT-B', matchers: [{ name: 'category', op: '=', value: 'x' }], endsAt: '2026-11-24T00:00:00Z', reason: 'r' },
     });
-    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.statusCode).toBe(403);
   });
 });

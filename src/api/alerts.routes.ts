@@ -57,9 +57,11 @@ const SilenceJson = Type.Object({
 });
 
 /** The stored text rendered for the reader now (an ended alert's durations stop at its end); texts stored before templates keep their own. */
-function messageOf(a: Pick<AlertView, 'messageTemplate' | 'messageParams' | 'messageZh' | 'messageEn' | 'endedAt'>, locale: ReaderLocale, now: Date): string {
+function messageOf(a: Pick<AlertView, 'messageTemplate' | 'messageParams' | 'messageZh' | 'messageEn' | 'endedAt' | 'value'>, locale: ReaderLocale, now: Date): string {
   if (a.messageTemplate === null || a.messageParams === null) return locale === 'zh' ? a.messageZh : a.messageEn;
-  return renderStored(a.messageTemplate, a.messageParams, locale, a.endedAt ?? now);
+  // The alert's value is kept current (a compliance alert's case count grows); its text says the value now.
+  const params = a.value === null ? a.messageParams : { ...a.messageParams, value: a.value };
+  return renderStored(a.messageTemplate, params, locale, a.endedAt ?? now);
 }
 
 function alertJson(a: AlertView, locale: ReaderLocale, now: Date) {

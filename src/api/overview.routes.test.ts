@@ -65,10 +65,11 @@ describe(`overview route on ${testBackend}`, () => {
     // 1,001 more firing alerts of the same rule at DEPT-B, one per (made-up) period.
     await lt.ta.t.db.query(
       `INSERT INTO alert (fingerprint, rule_id, rule_code, org_unit_id, series_key, period_key, period_start, severity, category, group_key, state, status,
-                          value, bound, message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, created_at, updated_at)
+                          value, bound, message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, created_at, updated_at,
+                          last_period_key, last_period_start, period_count)
        SELECT a.fingerprint || '-' || g::text, a.rule_id, a.rule_code, o.id, a.series_key, a.period_key || '-' || g::text, a.period_start, a.severity, a.category,
               a.group_key, a.state, a.status, a.value, a.bound, a.message_zh, a.message_en, a.notify, a.suppressed_by, a.suppressed_refs, a.last_notified_state,
-              a.silent_source, a.created_at, a.updated_at
+              a.silent_source, a.created_at, a.updated_at, a.period_key || '-' || g::text, a.period_start, 1
          FROM alert a, generate_series(1, 1001) AS g, org_unit o
         WHERE a.id = (SELECT min(id) FROM alert WHERE state = 'firing') AND o.code = 'DEPT-B'`,
     );

@@ -104,7 +104,8 @@ describe('ingest service', () => {
   it('reports quality from counters: capture rate per hourly window, timeliness buckets, rejections by code', async () => {
     clock.set('2026-11-23T12:00:00+08:00');
     const q = await built.quality.readSourceQuality(source.id, new Date('2026-11-23T00:00:00+08:00'), new Date('2026-11-23T12:00:00+08:00'));
-    expect(q).toMatchObject({ sourceName: 'HIS', expected: 12, observed: 1, captureRate: 1 / 12 });
+    // Registered at 10:00: the hourly batches of 10:00 and 11:00 are owed, none from before.
+    expect(q).toMatchObject({ sourceName: 'HIS', expected: 2, observed: 1, captureRate: 1 / 2 });
     expect(q?.timeliness.p50Seconds).toBe(120);
     expect(q?.rejectedByCode['INGEST_ORG_UNIT_OUT_OF_SCOPE']).toBe(2);
     expect(await built.quality.readSourceQuality(999_999, new Date(0), new Date())).toBeNull();

@@ -115,7 +115,7 @@ export function outcomeMessage(rule: RuleDefinition, outcome: RuleOutcome, names
   if (rule.kind === 'source_quality' && rule.metric === 'silent_minutes' && outcome.value !== null) {
     params.silentSince = new Date(Date.parse(outcome.evaluatedAt) - outcome.value * 60_000).toISOString();
   }
-  const template = { zh: rule.messageZh, en: rule.messageEn };
+  const template = rule.kind === 'compliance' && outcome.seriesKey === CASES_SERIES_KEY ? { ...CASES_MESSAGE } : { zh: rule.messageZh, en: rule.messageEn };
   const at = now ?? new Date(outcome.evaluatedAt);
   return { zh: renderStored(template, params, 'zh', at), en: renderStored(template, params, 'en', at), template, params };
 }
