@@ -340,7 +340,7 @@ export async function saveAlertTransitions(
        SELECT fingerprint, rule_id, rule_code, org_unit_id, series_key, period_key, period_start, severity, category, group_key, state, status, value, bound,
          message_zh, message_en, notify, suppressed_by, suppressed_refs, last_notified_state, silent_source, at, at,
          last_period_key, last_period_start, period_count, ended_at, end_reason, message_template, message_params FROM input ORDER BY ord
-       ON CONFLICT (fingerprint) DO UPDATE SET severity = EXCLUDED.severity, category = EXCLUDED.category, state = EXCLUDED.state,
+       ON CONFLICT (fingerprint) DO UPDATE SET period_key = EXCLUDED.period_key, period_start = EXCLUDED.period_start, severity = EXCLUDED.severity, category = EXCLUDED.category, state = EXCLUDED.state,
          status = EXCLUDED.status, value = EXCLUDED.value, bound = EXCLUDED.bound, message_zh = EXCLUDED.message_zh,
          message_en = EXCLUDED.message_en, notify = EXCLUDED.notify, suppressed_by = EXCLUDED.suppressed_by,
          suppressed_refs = EXCLUDED.suppressed_refs, last_notified_state = EXCLUDED.last_notified_state,

@@ -45,6 +45,16 @@ describe('placing an outcome against its series’ incident', () => {
 describe('stepping an incident', () => {
   const policy = {};
 
+  it('starts an open incident one period earlier when the period before it breaches and is judged after it (yesterday settles after today was judged)', () => {
+    const pending = planIncident(head('2026-11-20', '2026-11-20', 'pending'), day('2026-11-19', 'breach'), policy, NOW, opts);
+    expect(pending.placement).toBe('prepend');
+    expect(pending.placement === 'prepend' && pending.step.transition).toMatchObject({ from: 'pending', to: 'firing', periodKey: '2026-11-19' });
+    // Not when the incident has ended, nor for a period that is not next to its start, nor for a clean period.
+    expect(planIncident(head('2026-11-20', '2026-11-20', 'resolved'), day('2026-11-19', 'breach'), policy, NOW, opts)).toMatchObject({ placement: 'past', bad: true });
+    expect(planIncident(head('2026-11-20', '2026-11-20', 'firing'), day('2026-11-19', 'ok'), policy, NOW, opts)).toMatchObject({ placement: 'past', bad: false });
+    expect(planIncident(head('2026-11-20', '2026-11-20', 'firing'), day('2026-11-18', 'breach'), policy, NOW, { ...opts, livePeriods: 3 })).toMatchObject({ placement: 'past', bad: true });
+  });
+
   it('adds a breaching next period without a transition (no new notification or work order)', () => {
     const plan = planIncident(head('2026-11-18', '2026-11-19', 'firing'), day('2026-11-20', 'breach', false), policy, NOW, opts);
     expect(plan).toMatchObject({ placement: 'extend', added: true });
@@ -75,6 +85,7 @@ describe('stepping an incident', () => {
   it('records a breach of history as a finding, and leaves a late breach inside the incident to it', () => {
     expect(planIncident(null, day('2024-01-01', 'breach'), policy, NOW, opts)).toEqual({ placement: 'finding', bad: true });
     expect(planIncident(head('2026-11-19', '2026-11-20', 'firing'), day('2026-11-19', 'breach'), policy, NOW, opts)).toEqual({ placement: 'past', bad: false });
-    expect(planIncident(head('2026-11-20', '2026-11-20', 'firing'), day('2026-11-19', 'breach'), policy, NOW, opts)).toEqual({ placement: 'past', bad: true });
+    // A live breach just before an open incident is its start (see above), not a finding.
+    expect(planIncident(head('2026-11-20', '2026-11-20', 'firing'), day('2026-11-19', 'breach'), policy, NOW, opts)).toMatchObject({ placement: 'prepend' });
   });
 });

@@ -108,6 +108,8 @@ export function endByGap(head: IncidentHead, outcome: AlertOutcome, now: Date): 
 /** What recording an outcome does to its series' incidents. */
 export type IncidentPlan =
   | { readonly placement: 'finding' | 'past'; readonly bad: boolean }
+  /** A live period judged after the open incident that follows it (a closed day settles after today's open day was judged): it joins the incident as its new first period. */
+  | { readonly placement: 'prepend'; readonly step: AlertStep }
   | { readonly placement: 'same'; readonly step: AlertStep }
   | { readonly placement: 'extend'; readonly step: AlertStep; readonly added: boolean }
   | { readonly placement: 'new'; readonly end: AlertStep | null; readonly step: AlertStep };
@@ -126,6 +128,16 @@ export function planIncident(head: IncidentHead | null, outcome: AlertOutcome, p
       // A period inside the incident's span is part of it already.
       const first = head?.firstPeriodStart ?? null;
       const inside = first !== null && outcome.periodStart !== null && Date.parse(outcome.periodStart) >= Date.parse(first);
+      // A live breach of the period just before an open incident's first (judged later: closed
+      // periods settle after the open one was judged) is the incident's start, not a finding.
+      // (Not a compliance window's case count, series "cases": its cases are listed by its own window.)
+      if (head !== null && first !== null && !inside && isBad(outcome) && head.status.state !== 'resolved' && outcome.periodStart !== null && outcome.seriesKey !== 'cases') {
+        const grain = horizonGrain(outcome.periodKey, options.timeZone);
+        if (nextPeriod(new Date(outcome.periodStart), grain, options.timeZone).getTime() === Date.parse(first)) {
+          const extended = extendIncident(head, outcome, policy, now);
+          return { placement: 'prepend', step: { alert: extended.alert, effects: extended.effects, ...(extended.transition ? { transition: extended.transition } : {}) } };
+        }
+      }
       return { placement, bad: isBad(outcome) && !inside };
     }
     case 'same':

@@ -141,6 +141,8 @@ export function needsRecording(head: alertsRepo.AlertRow | null, j: JudgedAlert,
       return stepWrites(head?.status ?? null, plan.step);
     case 'extend':
       return plan.added || stepWrites(head?.status ?? null, plan.step);
+    case 'prepend':
+      return true;
     case 'new':
       return plan.end !== null || stepWrites(null, plan.step);
   }
@@ -259,9 +261,9 @@ export async function recordOutcomes<J extends JudgedAlert>(
     if (shared.pending.series.has(key)) await flushRecording(tx, shared, now);
     const head = shared.heads.get(key) ?? null;
     const plan = planFor(head, j, rule, now, tz);
-    const apply = async (prev: alertsRepo.AlertRow | null, step: AlertStep, added: boolean) => {
+    const apply = async (prev: alertsRepo.AlertRow | null, step: AlertStep, added: boolean, prepended = false) => {
       for (const effect of step.effects) if (effect.type === 'recheck') rechecks.push({ judged: j, at: effect.at });
-      if (await queueStep(shared, deps, inputs, { rule, j, prev, step, added, key, now, tz })) transitions += 1;
+      if (await queueStep(shared, deps, inputs, { rule, j, prev, step, added, prepended, key, now, tz })) transitions += 1;
     };
     switch (plan.placement) {
       case 'finding':
@@ -274,6 +276,9 @@ export async function recordOutcomes<J extends JudgedAlert>(
         break;
       case 'extend':
         await apply(head, plan.step, plan.added);
+        break;
+      case 'prepend':
+        await apply(head, plan.step, true, true);
         break;
       case 'new':
         if (plan.end !== null) await apply(head, plan.end, false);
@@ -302,6 +307,8 @@ interface StepContext<J extends JudgedAlert> {
   readonly step: AlertStep;
   /** The outcome's period joins the incident (its first period, a breach of its latest, or the next one). */
   readonly added: boolean;
+  /** The period joins as the incident's new first period (it is before the one the incident started with). */
+  readonly prepended?: boolean;
   readonly key: string;
   readonly now: Date;
   readonly tz: string;
@@ -314,7 +321,7 @@ async function queueStep<J extends JudgedAlert>(shared: SharedRecording, deps: R
   if (next === null) return false;
   const t = step.transition;
   const pending = shared.pending;
-  if (t === undefined && !(c.added && prev !== null && prev.lastPeriodKey !== j.outcome.periodKey)) {
+  if (t === undefined && c.prepended !== true && !(c.added && prev !== null && prev.lastPeriodKey !== j.outcome.periodKey)) {
     // A grouped compliance alert (series "cases") shows how many cases it holds now: a new case is worth a write.
     const casesChanged = j.outcome.seriesKey === 'cases' && prev !== null && prev.value !== j.outcome.value;
     if (prev && (materiallyChanged(prev.status, next) || casesChanged)) {
@@ -339,8 +346,10 @@ async function queueStep<J extends JudgedAlert>(shared: SharedRecording, deps: R
     : await decide(shared.inhibitors, deps, inputs, {
       ...inhibitable, orgUnit: j.org.code, severity: rule.severity, labels: rule.labels, lastNotifiedState: prev?.lastNotifiedState ?? null,
     }, now);
-  // The text describes the breach: a resolution keeps the text of the incident it ends.
-  const fresh = prev === null || c.added || to !== 'resolved' ? rule.message(j.outcome, j.org) : null;
+  // The text describes the breach: a resolution keeps the text of the incident it ends, and so does an
+  // earlier period joining as the incident's start (the text, value and bound stay its latest period's).
+  const keepsLatest = c.prepended === true && prev !== null;
+  const fresh = !keepsLatest && (prev === null || c.added || to !== 'resolved') ? rule.message(j.outcome, j.org) : null;
   const message = fresh ?? {
     zh: prev?.messageZh ?? '', en: prev?.messageEn ?? '', template: prev?.messageTemplate ?? { zh: prev?.messageZh ?? '', en: prev?.messageEn ?? '' },
     params: prev?.messageParams ?? {},
@@ -348,19 +357,20 @@ async function queueStep<J extends JudgedAlert>(shared: SharedRecording, deps: R
   const group = groupKey({ ruleCode: rule.code, orgPath });
   const suppressedRefs = decision.by ?? [];
   const outcomeStart = j.outcome.periodStart === null ? null : new Date(j.outcome.periodStart);
-  const extendsLast = c.added && prev !== null && prev.lastPeriodKey !== j.outcome.periodKey;
+  const prepended = c.prepended === true && prev !== null;
+  const extendsLast = !prepended && c.added && prev !== null && prev.lastPeriodKey !== j.outcome.periodKey;
   const resolved = next.state === 'resolved';
   pending.writes.push({
     seriesKey: c.key,
     alert: {
       fingerprint: fp, ruleId: rule.id, ruleCode: rule.code, orgUnitId: j.org.id, seriesKey: j.outcome.seriesKey,
-      periodKey: prev?.periodKey ?? j.outcome.periodKey, periodStart: prev ? prev.periodStart : outcomeStart, severity: rule.severity, category: rule.category,
-      groupKey: group, status: next, value: j.outcome.value, bound: j.outcome.bound, messageZh: message.zh, messageEn: message.en, notify: decision.notify,
+      periodKey: prepended ? j.outcome.periodKey : (prev?.periodKey ?? j.outcome.periodKey), periodStart: prev && !prepended ? prev.periodStart : outcomeStart, severity: rule.severity, category: rule.category,
+      groupKey: group, status: next, value: keepsLatest ? prev.value : j.outcome.value, bound: keepsLatest ? prev.bound : j.outcome.bound, messageZh: message.zh, messageEn: message.en, notify: decision.notify,
       suppressedBy: decision.suppressedBy ?? null, suppressedRefs, lastNotifiedState: t !== undefined && decision.notify ? t.to : (prev?.lastNotifiedState ?? null),
       silentSource, at: now,
       lastPeriodKey: prev === null || extendsLast ? j.outcome.periodKey : prev.lastPeriodKey,
       lastPeriodStart: prev === null || extendsLast ? outcomeStart : prev.lastPeriodStart,
-      periodCount: (prev?.periodCount ?? 0) + (prev === null || extendsLast ? 1 : 0),
+      periodCount: (prev?.periodCount ?? 0) + (prev === null || extendsLast || prepended ? 1 : 0),
       endedAt: resolved ? now : null, endReason: resolved ? (t?.reason ?? null) : null,
       messageTemplate: message.template, messageParams: message.params,
     },

@@ -68,7 +68,7 @@ describe('compliance cases', () => {
     await commit([controlled('DEPT-A', now, 'D1'), controlled('DEPT-A', new Date(now.getTime() + HOUR), 'D2'), controlled('DEPT-B', now, 'D3', false)]);
     await commit([controlled('DEPT-A', new Date(now.getTime() + 2 * HOUR), 'D1'), controlled('DEPT-A', new Date(now.getTime() - 86_400_000), 'D1')]);
     const alerts = await alertsOf('rx_controlled');
-    // Today's window opened the incident first; yesterday's case, sent later, is kept as a case but opens no earlier alert.
+    // Today's window opened the incident first; yesterday's case, sent later, is kept as a case (a finding of its own window), not an earlier alert.
     expect(alerts.map((a) => [a.orgUnit, a.periodKey, a.state, a.value])).toEqual([['DEPT-A', '2026-11-23', 'firing', 3]]);
     expect(alerts[0]?.messageZh).toBe('心内科 2026-11-23 测试规则：违规案例 3 例');
     expect(alerts[0]?.messageEn).toBe('心内科 2026-11-23: 3 case(s) of Test rule');

@@ -12,8 +12,8 @@ export default defineFeature({
     { path: '/quality-costs', name: 'quality-costs', component: () => import('./QualityCostsPage.vue'), meta: { permission: 'budget.read' } },
   ],
   nav: [
-    { section: 'main', entry: { name: 'budgets', path: '/budgets', label: 'budgets.nav', permission: 'budget.read', order: 60, icon: 'M4 20V10m6 10V4m6 16v-7m4 7H2' } },
-    { section: 'main', entry: { name: 'quality-costs', path: '/quality-costs', label: 'qualityCosts.nav', permission: 'budget.read', order: 61, icon: 'M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z' } },
+    { section: 'main', entry: { name: 'budgets', path: '/budgets', label: 'budgets.nav', permission: 'budget.read', order: 62, icon: 'M4 20V10m6 10V4m6 16v-7m4 7H2' } },
+    { section: 'main', entry: { name: 'quality-costs', path: '/quality-costs', label: 'qualityCosts.nav', permission: 'budget.read', order: 63, icon: 'M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z' } },
   ],
   messages: { 'zh-CN': zhCN, en },
 });
