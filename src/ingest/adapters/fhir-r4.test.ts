@@ -173,7 +173,7 @@ describe('FHIR R4 single resources', () => {
   });
 });
 
-describe.skipIf(FIXTURES === undefined)('FHIR bulk NDJSON (Synthea, conditional references; skipped: YUNJIAN_FIXTURES_DIR is unset)', () => {
+describe.runIf(FIXTURES !== undefined)('FHIR bulk NDJSON (Synthea, conditional references; skipped: YUNJIAN_FIXTURES_DIR is unset)', () => {
   it('maps every Encounter line and uses the identifier of conditional serviceProvider references', async () => {
     const orgUnits = { 'a261e1fc-9361-3633-a2c4-8569a04b818d': 'H-NEWMAN' };
     const results: FhirEntryResult[] = [];
