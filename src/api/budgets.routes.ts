@@ -10,6 +10,7 @@ import { toCsv, toXlsx } from '../indicators/index.ts';
 import type { OrgUnit, OrgsService } from '../orgs/index.ts';
 import { AppError, type Clock } from '../shared/index.ts';
 import { actionContext, resourceOf, scopeOf } from './access.ts';
+import { exportMediaType, sendDownload } from './download.ts';
 import { Body, Code, errorResponses, Nullable } from './schemas.ts';
 
 /**
@@ -37,6 +38,7 @@ const BudgetJson = Type.Object({
 const CellJson = Type.Object({
   period: Type.String(), budget: Type.Number(), effectiveBudget: Type.Number(), actual: Type.Number(),
   executionRate: Nullable(Type.Number()), deviationRate: Nullable(Type.Number()), originalBudget: Type.Optional(Type.Number()),
+  outOfBudget: Type.Number({ description: 'Approved out-of-budget spending (预算外支出) in the period; not part of the budget' }),
 });
 const OrgJson = Type.Object({ code: Type.String(), name: Type.String(), nameEn: Nullable(Type.String()), hasChildren: Type.Boolean() });
 const ExecutionJson = Type.Object({
@@ -59,11 +61,7 @@ function itemJson(items: readonly BudgetItem[]) {
 }
 
 function sendFile(reply: FastifyReply, body: Buffer | string, format: 'csv' | 'xlsx', name: string): FastifyReply {
-  void reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME);
-  void reply.header('content-disposition', `attachment; filename="${name}.${format}"`);
-  void reply.header('x-content-type-options', 'nosniff');
-  void reply.header('cache-control', 'no-store');
-  return reply.send(body);
+  return sendDownload(reply, { body, fileName: `${name}.${format}`, contentType: exportMediaType(format) });
 }
 
 export interface BudgetsModuleDeps {

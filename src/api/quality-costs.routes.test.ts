@@ -56,4 +56,38 @@ describe(`quality-cost routes on ${testBackend}`, () => {
     expect(r.target).toMatchObject({ failureLastYear: 10_000, goal: -0.1 });
     expect((await liaisonA.request({ method: 'GET', url: '/api/quality-costs/report?year=2026&org=H1-OFF' })).statusCode).toBe(404);
   });
+
+  it('keeps a failure-cost target per unit and year that the subtree follows, audited, and only an approver sets it', async () => {
+    const before = (await analyst.request({ method: 'GET', url: '/api/quality-costs/target?year=2026&org=DEPT-A' })).json<{ failureChange: number; setOn: string | null }>();
+    expect(before).toEqual({ year: 2026, orgUnit: 'DEPT-A', failureChange: -0.1, setOn: null });
+    expect((await liaisonA.request({ method: 'PUT', url: '/api/quality-costs/target', payload: { orgUnit: 'DEPT-A', year: 2026, failureChange: -0.5 } })).statusCode).toBe(403);
+    const bad = await analyst.request({ method: 'PUT', url: '/api/quality-costs/target', payload: { orgUnit: 'H1-OFF', year: 2026, failureChange: -1.5 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { details: { field: string } } }>().error.details.field).toBe('/body/failureChange');
+    expect((await analyst.request({ method: 'PUT', url: '/api/quality-costs/target', payload: { orgUnit: 'H1-OFF', year: 2026, failureChange: -0.8 } })).statusCode).toBe(204);
+    // DEPT-A follows H1-OFF's target; the report judges against it: failure 3,500 in March at a yearly pace vs 10,000 last year.
+    expect((await analyst.request({ method: 'GET', url: '/api/quality-costs/target?year=2026&org=DEPT-A' })).json()).toMatchObject({ failureChange: -0.8, setOn: 'H1-OFF' });
+    const r = (await analyst.request({ method: 'GET', url: '/api/quality-costs/report?year=2026&org=H1-OFF' })).json<{ target: { goal: number } }>();
+    expect(r.target.goal).toBe(-0.8);
+    expect((await analyst.request({ method: 'GET', url: '/api/quality-costs/report?year=2026&org=H1-OFF&failureGoal=-0.05' })).json<{ target: { goal: number } }>().target.goal).toBe(-0.05);
+    const audit = await ta.t.db.query<{ action: string; actor_name: string }>("SELECT action, actor_name FROM audit_entry WHERE target_kind = 'quality_cost_target'");
+    expect(audit.rows).toEqual([{ action: 'quality_cost.target_set', actor_name: 'analyst' }]);
+  });
+
+  it('exports the PAF report as CSV and XLSX in the reader\'s language, within scope', async () => {
+    const csv = await analyst.request({ method: 'GET', url: '/api/quality-costs/report/export?year=2026&org=H1-OFF&format=csv&lang=zh-CN' });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toContain('quality-costs-2026-H1-OFF.csv');
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toContain('预防成本');
+    // The year, twelve months, two units and the target line.
+    expect(lines).toHaveLength(1 + 1 + 12 + 2 + 1);
+    expect(lines[1]).toContain('1500');
+    expect(lines[1]).toContain('6000');
+    const en = await analyst.request({ method: 'GET', url: '/api/quality-costs/report/export?year=2026&org=H1-OFF&format=xlsx&lang=en' });
+    expect(en.statusCode).toBe(200);
+    expect(en.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    expect((await liaisonA.request({ method: 'GET', url: '/api/quality-costs/report/export?year=2026&org=H1-OFF&format=csv' })).statusCode).toBe(404);
+  });
 });

@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { AppModule } from '../app.ts';
 import type { OrgUnit } from '../orgs/index.ts';
-import { costCategories, type CostCategory, type PafSummary, type QualityCostsService } from '../quality-costs/index.ts';
+import { toCsv, toXlsx } from '../indicators/index.ts';
+import { costCategories, pafTable, type CostCategory, type PafExportLanguage, type PafSummary, type QualityCostsService } from '../quality-costs/index.ts';
 import type { Clock } from '../shared/index.ts';
 import { actionContext, resourceOf, scopeOf } from './access.ts';
+import { exportMediaType, sendDownload } from './download.ts';
 import { Body, Code, errorResponses, Nullable } from './schemas.ts';
 
 /**
@@ -24,6 +26,10 @@ const ReportJson = Type.Object({
   units: Type.Array(Type.Object({ orgUnit: Type.String(), name: Type.String(), nameEn: Nullable(Type.String()), rank: Type.Integer(), ...Summary })),
   target: Type.Object({ failureLastYear: Type.Number(), failureThisYear: Type.Number(), change: Nullable(Type.Number()), goal: Type.Number(), met: Nullable(Type.Boolean()) }),
 });
+
+const Goal = Type.Number({ minimum: -1, maximum: 1, multipleOf: 0.0001, description: 'Change of failure cost against last year that meets the target, e.g. −0.1 (down 10 %)' });
+const ReportQuery = { year: Year, org: Code, failureGoal: Type.Optional(Goal) };
+const onQueryOrg = { permission: 'budget.read' as const, resources: [{ kind: 'org', from: 'query' as const, field: 'org' }] };
 
 const summary = (s: PafSummary) => ({ byCategory: { ...s.byCategory }, total: s.total, shares: { ...s.shares }, revenue: s.revenue, costToRevenue: s.costToRevenue, failureToPrevention: s.failureToPrevention });
 
@@ -59,22 +65,69 @@ export function createQualityCostsModule(deps: { qualityCosts: QualityCostsServi
       });
 
       app.get('/api/quality-costs/report', {
-        config: { access: { permission: 'budget.read', resources: [{ kind: 'org', from: 'query', field: 'org' }] } },
+        config: { access: onQueryOrg },
         schema: {
-          tags: ['quality-costs'], summary: 'The PAF report of an org unit for a year: shares, total against revenue, trend, failure against prevention, children ranked, failure-cost target',
-          querystring: Type.Object({ year: Year, org: Code, failureGoal: Type.Optional(Type.Number({ minimum: -1, maximum: 1, description: 'Change of failure cost against last year that meets the target (default −0.1)' })) }, { additionalProperties: false }),
+          tags: ['quality-costs'], summary: 'The PAF report of an org unit for a year: shares, total against revenue, trend, failure against prevention, children ranked, failure-cost target (the stored one unless failureGoal is given)',
+          querystring: Type.Object(ReportQuery, { additionalProperties: false }),
           response: { 200: ReportJson, ...errorResponses },
         },
       }, async (request) => {
         const q = request.query as { year: number; failureGoal?: number };
         const org = resourceOf<OrgUnit>(request, 'org');
-        const r = await qualityCosts.report({ year: q.year, org, now: clock.now(), failureGoal: q.failureGoal ?? -0.1 });
+        const r = await qualityCosts.report({ year: q.year, org, now: clock.now(), ...(q.failureGoal !== undefined ? { failureGoal: q.failureGoal } : {}) });
         const child = new Map(r.children.map((c) => [c.id, c]));
         return {
           year: q.year, orgUnit: org.code, ...summary(r), trend: r.trend.map((t) => ({ month: t.month, ...summary(t) })),
           units: r.units.map((u) => ({ orgUnit: child.get(u.orgUnitId)?.code ?? '', name: child.get(u.orgUnitId)?.name ?? '', nameEn: child.get(u.orgUnitId)?.nameEn ?? null, rank: u.rank, ...summary(u) })),
           target: { ...r.target },
         };
+      });
+
+      app.get('/api/quality-costs/report/export', {
+        config: { access: onQueryOrg },
+        schema: {
+          tags: ['quality-costs'], summary: 'The PAF report as CSV (UTF-8 with BOM) or XLSX: the year, each month, the units ranked and the target',
+          querystring: Type.Object({ ...ReportQuery, format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]), lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')])) }, { additionalProperties: false }),
+          response: errorResponses,
+        },
+      }, async (request, reply) => {
+        const q = request.query as { year: number; failureGoal?: number; format: 'csv' | 'xlsx'; lang?: PafExportLanguage };
+        const org = resourceOf<OrgUnit>(request, 'org');
+        const lang = q.lang ?? 'zh-CN';
+        const r = await qualityCosts.report({ year: q.year, org, now: clock.now(), ...(q.failureGoal !== undefined ? { failureGoal: q.failureGoal } : {}) });
+        const child = new Map(r.children.map((c) => [c.id, c]));
+        const nameOf = (u: { name: string; nameEn: string | null } | undefined) => (lang === 'en' ? u?.nameEn : null) ?? u?.name ?? '';
+        const table = pafTable(r, { year: q.year, orgName: nameOf(org), unitName: (id) => nameOf(child.get(id)), lang });
+        const body = q.format === 'csv' ? toCsv(table) : await toXlsx([table], { creator: 'yunjian', created: clock.now() });
+        return sendDownload(reply, { body, fileName: `quality-costs-${String(q.year)}-${org.code}.${q.format}`, contentType: exportMediaType(q.format) });
+      });
+
+      app.get('/api/quality-costs/target', {
+        config: { access: onQueryOrg },
+        schema: {
+          tags: ['quality-costs'], summary: 'The failure-cost target that applies to an org unit in a year (its own, its nearest ancestor\'s, or the default −10 %)',
+          querystring: Type.Object({ year: Year, org: Code }, { additionalProperties: false }),
+          response: { 200: Type.Object({ year: Type.Integer(), orgUnit: Type.String(), failureChange: Type.Number(), setOn: Nullable(Type.String()) }), ...errorResponses },
+        },
+      }, async (request) => {
+        const { year } = request.query as { year: number };
+        const org = resourceOf<OrgUnit>(request, 'org');
+        const t = await qualityCosts.target(year, org);
+        const setOn = t.setOn === null ? null : ((await deps.orgCodes([t.setOn])).get(t.setOn) ?? null);
+        return { year, orgUnit: org.code, failureChange: t.failureChange, setOn };
+      });
+
+      app.put('/api/quality-costs/target', {
+        config: { access: { permission: 'budget.approve', resources: [{ kind: 'org', from: 'body', field: 'orgUnit' }] } },
+        schema: {
+          tags: ['quality-costs'], summary: 'Set the failure-cost target of an org unit\'s subtree for a year (audited)',
+          body: Body({ orgUnit: Code, year: Year, failureChange: Goal }),
+          response: { 204: Type.Null(), ...errorResponses },
+        },
+      }, async (request, reply) => {
+        const body = request.body as { year: number; failureChange: number };
+        await qualityCosts.setTarget(actionContext(request, clock), resourceOf<OrgUnit>(request, 'org'), body);
+        return reply.code(204).send();
       });
     },
   };

@@ -186,6 +186,16 @@ export async function sumLedgerActuals(db: Queryable, fiscalYear: number, paths:
   )).rows;
 }
 
+/** Approved out-of-budget spending (预算外支出) of a year, per org unit, item and month. */
+export async function sumApprovedExceptions(db: Queryable, fiscalYear: number, paths: readonly string[] | null): Promise<AmountRow[]> {
+  return (await db.query<AmountRow>(
+    `SELECT x.org_unit_id AS "orgUnitId", x.item_id AS "itemId", x.month, sum(x.amount)::float8 AS amount
+     FROM budget_exception x JOIN org_unit o ON o.id = x.org_unit_id WHERE x.fiscal_year = $1 AND x.status = 'approved' AND ${inScope('$2')}
+     GROUP BY 1, 2, 3`,
+    [fiscalYear, paths],
+  )).rows;
+}
+
 const EVENT_ITEM = `JOIN budget_item_mapping m ON m.event_type = e.type
   AND m.match_value = CASE e.type WHEN 'expense' THEN e.attributes->>'item' ELSE e.attributes->>'category' END`;
 

@@ -43,16 +43,17 @@ export function createExecutionService(deps: { db: Db; timeZone?: () => Promise<
     const closedMonths = closedMonthsAt(fiscalYear, now, tz);
     // The warnings judge budgeted lines only: without an approved budget the actuals need not be summed.
     if (options.budgetedOnly === true && !budgets.some((b) => b.status === 'approved')) return { lines: [], orgs: [], items: [], closedMonths };
-    const [lines, ledger, events, orgs, itemRows] = await Promise.all([
+    const [lines, ledger, events, orgs, itemRows, exceptions] = await Promise.all([
       repo.listLines(db, fiscalYear, paths, true), repo.sumLedgerActuals(db, fiscalYear, paths),
       repo.sumEventActuals(db, monthStart(fiscalYear, 1, tz), monthStart(fiscalYear, 13, tz), tz, paths), repo.listOrgsInScope(db, paths), repo.listItems(db),
+      repo.sumApprovedExceptions(db, fiscalYear, paths),
     ]);
     const rule = new Map(budgets.filter((b) => b.status === 'approved').map((b) => [b.orgUnitId, b.carryRule]));
-    const acc = new Map<string, { orgUnitId: number; itemId: number; budget: number[]; actual: number[]; original: number[]; adjusted: boolean }>();
+    const acc = new Map<string, { orgUnitId: number; itemId: number; budget: number[]; actual: number[]; original: number[]; outOfBudget: number[] | null; adjusted: boolean }>();
     const at = (orgUnitId: number, itemId: number) => {
       const key = `${String(orgUnitId)}:${String(itemId)}`;
       let a = acc.get(key);
-      if (!a) acc.set(key, (a = { orgUnitId, itemId, budget: Array<number>(12).fill(0), actual: Array<number>(12).fill(0), original: Array<number>(12).fill(0), adjusted: false }));
+      if (!a) acc.set(key, (a = { orgUnitId, itemId, budget: Array<number>(12).fill(0), actual: Array<number>(12).fill(0), original: Array<number>(12).fill(0), outOfBudget: null, adjusted: false }));
       return a;
     };
     for (const l of lines) {
@@ -66,10 +67,16 @@ export function createExecutionService(deps: { db: Db; timeZone?: () => Promise<
       const a = at(r.orgUnitId, r.itemId);
       a.actual[r.month - 1] = (a.actual[r.month - 1] ?? 0) + r.amount;
     }
+    for (const x of exceptions) {
+      const a = at(x.orgUnitId, x.itemId);
+      a.outOfBudget ??= Array<number>(12).fill(0);
+      a.outOfBudget[x.month - 1] = (a.outOfBudget[x.month - 1] ?? 0) + x.amount;
+    }
     const figures: LineFigures[] = [...acc.values()].map((a) => ({
       orgUnitId: a.orgUnitId, itemId: a.itemId, budget: a.budget, actual: a.actual,
       effective: carryForward(a.budget, a.actual, rule.get(a.orgUnitId) ?? 'none', closedMonths).effective,
       ...(a.adjusted ? { original: a.original } : {}),
+      ...(a.outOfBudget ? { outOfBudget: a.outOfBudget } : {}),
     }));
     return { lines: figures, orgs, items: itemRows, closedMonths };
   }

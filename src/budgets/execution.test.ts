@@ -32,4 +32,13 @@ describe('execution view', () => {
     const grid = executionGrid({ lines: [line(2, 11, 150, 120, 100), line(3, 11, 200, 180)], orgs, items, orgRows: [1], itemRows: [null], grain: 'month' });
     expect(grid[0]?.cells[0]).toMatchObject({ budget: 350, originalBudget: 300 });
   });
+
+  it('shows approved out-of-budget spending beside the figures without adding it to the budget', () => {
+    const withException: LineFigures = { ...line(2, 11, 100, 130), outOfBudget: [0, 0, 40, ...Array<number>(9).fill(0)] };
+    const grid = executionGrid({ lines: [withException, line(3, 11, 200, 180)], orgs, items, orgRows: [1, 2], itemRows: [null], grain: 'quarter' });
+    const q1 = (o: number) => grid.find((r) => r.orgUnitId === o)?.cells[0];
+    expect(q1(2)).toMatchObject({ budget: 300, actual: 390, outOfBudget: 40, deviationRate: 0.3 });
+    expect(q1(1)).toMatchObject({ budget: 900, outOfBudget: 40 });
+    expect(grid.find((r) => r.orgUnitId === 2)?.cells[1]).toMatchObject({ outOfBudget: 0 });
+  });
 });

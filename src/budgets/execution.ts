@@ -21,6 +21,8 @@ export interface LineFigures {
   readonly actual: readonly number[];
   /** The line before an approved adjustment (absent when never adjusted). */
   readonly original?: readonly number[];
+  /** Approved out-of-budget spending (预算外支出) per month (absent when none). */
+  readonly outOfBudget?: readonly number[];
 }
 
 export interface ExecutionCell {
@@ -31,6 +33,8 @@ export interface ExecutionCell {
   readonly executionRate: number | null;
   readonly deviationRate: number | null;
   readonly originalBudget?: number;
+  /** Approved out-of-budget spending in the period: shown beside the figures, never added to the budget. */
+  readonly outOfBudget: number;
 }
 
 export interface PeriodSpan {
@@ -52,12 +56,13 @@ export function periodSpans(grain: ExecutionGrain): PeriodSpan[] {
   }
 }
 
+const zeros = (): number[] => Array<number>(12).fill(0);
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 const rate = (v: number): number => Math.round(v * 1e6) / 1e6;
 
-export function executionCell(period: string, budget: number, effectiveBudget: number, actual: number, originalBudget?: number): ExecutionCell {
+export function executionCell(period: string, budget: number, effectiveBudget: number, actual: number, originalBudget?: number, outOfBudget = 0): ExecutionCell {
   return {
-    period, budget: round2(budget), effectiveBudget: round2(effectiveBudget), actual: round2(actual),
+    period, budget: round2(budget), effectiveBudget: round2(effectiveBudget), actual: round2(actual), outOfBudget: round2(outOfBudget),
     executionRate: effectiveBudget > 0 ? rate(actual / effectiveBudget) : null,
     deviationRate: effectiveBudget > 0 ? rate((actual - effectiveBudget) / effectiveBudget) : null,
     ...(originalBudget !== undefined ? { originalBudget: round2(originalBudget) } : {}),
@@ -105,19 +110,20 @@ export function executionGrid(input: {
   const itemUp = ancestorsOf(input.items);
   const key = (o: number, i: number | null) => `${String(o)}:${i === null ? '*' : String(i)}`;
   const wanted = new Set(input.orgRows.flatMap((o) => input.itemRows.map((i) => key(o, i))));
-  const acc = new Map<string, { budget: number[]; effective: number[]; actual: number[]; original: number[]; adjusted: boolean }>();
+  const acc = new Map<string, { budget: number[]; effective: number[]; actual: number[]; original: number[]; outOfBudget: number[]; adjusted: boolean }>();
   for (const line of input.lines) {
     for (const o of orgUp(line.orgUnitId)) {
       for (const i of [null, ...itemUp(line.itemId)]) {
         const k = key(o, i);
         if (!wanted.has(k)) continue;
         let a = acc.get(k);
-        if (!a) acc.set(k, (a = { budget: Array<number>(12).fill(0), effective: Array<number>(12).fill(0), actual: Array<number>(12).fill(0), original: Array<number>(12).fill(0), adjusted: false }));
+        if (!a) acc.set(k, (a = { budget: zeros(), effective: zeros(), actual: zeros(), original: zeros(), outOfBudget: zeros(), adjusted: false }));
         for (let m = 0; m < 12; m++) {
           a.budget[m] = (a.budget[m] ?? 0) + (line.budget[m] ?? 0);
           a.effective[m] = (a.effective[m] ?? 0) + (line.effective[m] ?? 0);
           a.actual[m] = (a.actual[m] ?? 0) + (line.actual[m] ?? 0);
           a.original[m] = (a.original[m] ?? 0) + (line.original?.[m] ?? line.budget[m] ?? 0);
+          a.outOfBudget[m] = (a.outOfBudget[m] ?? 0) + (line.outOfBudget?.[m] ?? 0);
         }
         if (line.original) a.adjusted = true;
       }
@@ -132,7 +138,7 @@ export function executionGrid(input: {
       rows.push({
         orgUnitId: o, itemId: i,
         cells: spans.map((s) => a
-          ? executionCell(s.key, sum(a.budget, s.months), sum(a.effective, s.months), sum(a.actual, s.months), a.adjusted ? sum(a.original, s.months) : undefined)
+          ? executionCell(s.key, sum(a.budget, s.months), sum(a.effective, s.months), sum(a.actual, s.months), a.adjusted ? sum(a.original, s.months) : undefined, sum(a.outOfBudget, s.months))
           : executionCell(s.key, 0, 0, 0)),
       });
     }

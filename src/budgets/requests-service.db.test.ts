@@ -72,6 +72,10 @@ describe(`budget adjustments and out-of-budget requests on ${testBackend}`, () =
     expect((await requests.decideException(as('exec'), big.id, ['executive'], 'reject', 'plan it next year')).status).toBe('rejected');
     const audit = await ta.t.db.query<{ action: string; actor_name: string }>("SELECT action, actor_name FROM audit_entry WHERE target_kind = 'budget_exception' ORDER BY seq");
     expect(audit.rows.map((r) => `${r.action}:${r.actor_name}`).slice(-3)).toEqual(['budget.exception_approved:head.a', 'budget.exception_approved:analyst', 'budget.exception_rejected:exec']);
+    // The execution view shows the approved ones (10,000 + 10,000.01 of consumables in November), not the rejected or pending.
+    const grid = await createExecutionService({ db: ta.t.db }).grid({ fiscalYear: 2026, org: org('DEPT-A'), item: null, grain: 'month', paths: null, now: ta.clock.now() });
+    expect(grid.rows.map((r) => r.cells[10]?.outOfBudget)).toContain(20_000.01);
+    expect(grid.rows.every((r) => r.cells.every((c, m) => m === 10 || c.outOfBudget === 0))).toBe(true);
   });
 
   it('uses configured levels and refuses a configuration without a last open level', async () => {

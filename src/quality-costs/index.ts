@@ -5,4 +5,5 @@
  * units ranked, and the failure-cost target against the year before. Pure core: paf.ts.
  */
 export { costCategories, pafReport, summarise, type CostAmount, type CostCategory, type PafReport, type PafSummary } from './paf.ts';
-export { createQualityCostsService, type QualityCostsService } from './quality-costs-service.ts';
+export { pafTable, type PafExportLanguage } from './paf-export.ts';
+export { createQualityCostsService, DEFAULT_FAILURE_GOAL, type QualityCostsService } from './quality-costs-service.ts';

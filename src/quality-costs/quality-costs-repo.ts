@@ -54,6 +54,32 @@ export async function sumEntries(db: Queryable, from: string, to: string, paths:
   )).rows;
 }
 
+/** Sets an org unit's failure-cost target of a year (replacing an earlier one). */
+export async function upsertTarget(tx: Queryable, w: { orgUnitId: number; fiscalYear: number; failureChange: number; by: string; at: Date }): Promise<void> {
+  await tx.query(
+    `INSERT INTO quality_cost_target (org_unit_id, fiscal_year, failure_change, set_by, set_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (org_unit_id, fiscal_year) DO UPDATE SET failure_change = EXCLUDED.failure_change, set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at`,
+    [w.orgUnitId, w.fiscalYear, w.failureChange, w.by, w.at],
+  );
+}
+
+export interface TargetRow {
+  readonly orgUnitId: number;
+  readonly failureChange: number;
+  readonly setBy: string;
+  readonly setAt: Date;
+}
+
+/** The target that applies to the unit at `path` in a year: its own, else its nearest ancestor's. */
+export async function findTarget(db: Queryable, fiscalYear: number, path: string): Promise<TargetRow | null> {
+  return (await db.query<TargetRow>(
+    `SELECT t.org_unit_id AS "orgUnitId", t.failure_change::float8 AS "failureChange", t.set_by AS "setBy", t.set_at AS "setAt"
+     FROM quality_cost_target t JOIN org_unit o ON o.id = t.org_unit_id
+     WHERE t.fiscal_year = $1 AND $2 LIKE o.path || '%' ORDER BY length(o.path) DESC LIMIT 1`,
+    [fiscalYear, path],
+  )).rows[0] ?? null;
+}
+
 /** `quality_event` costs with a cost type, in [from, to). */
 export async function sumQualityEvents(db: Queryable, from: Date, to: Date, timeZone: string, paths: readonly string[] | null): Promise<(AmountByMonth & { category: CostCategory })[]> {
   return (await db.query<AmountByMonth & { category: CostCategory }>(

@@ -10,9 +10,18 @@ import * as repo from './quality-costs-repo.ts';
  * `quality_event` events carry, and the PAF report of an org unit's subtree for a year with its
  * children ranked. Entries are audited.
  */
+/** The failure-cost target where none is set: down 10 % a year. */
+export const DEFAULT_FAILURE_GOAL = -0.1;
+
 export function createQualityCostsService(deps: { db: Db; timeZone?: () => Promise<string>; orgsInScope: (paths: readonly string[] | null) => Promise<readonly OrgRef[]> }) {
   const { db } = deps;
   const zone = async () => (deps.timeZone ? deps.timeZone() : DEFAULT_TIME_ZONE);
+
+  /** The target that applies to `org` in a year (its own or its nearest ancestor's), or the default −10 %. */
+  async function target(year: number, org: OrgRef): Promise<{ failureChange: number; setOn: number | null }> {
+    const row = await repo.findTarget(db, year, org.path);
+    return row ? { failureChange: row.failureChange, setOn: row.orgUnitId } : { failureChange: DEFAULT_FAILURE_GOAL, setOn: null };
+  }
 
   return {
     async addEntry(ctx: ActionContext, org: OrgRef, input: { month: string; category: CostCategory; amount: number; description: string }): Promise<number> {
@@ -23,14 +32,25 @@ export function createQualityCostsService(deps: { db: Db; timeZone?: () => Promi
       });
     },
 
+    /** Sets the failure-cost target of `org`'s subtree for a year (e.g. −0.1: failure cost down 10 % against the year before). */
+    async setTarget(ctx: ActionContext, org: OrgRef, input: { year: number; failureChange: number }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await repo.upsertTarget(tx, { orgUnitId: org.id, fiscalYear: input.year, failureChange: input.failureChange, by: ctx.actor.name, at: ctx.now });
+        await appendAudit(tx, ctx.actor, { action: 'quality_cost.target_set', targetKind: 'quality_cost_target', targetId: `${String(org.id)}:${String(input.year)}`, orgUnitId: org.id, summary: { ...input } }, ctx.now);
+      });
+    },
+
+    target,
+
     listEntries: (year: number, paths: readonly string[] | null) => repo.listEntries(db, `${String(year)}-01-01`, `${String(year + 1)}-01-01`, paths),
 
     /**
      * The PAF report of `org`'s subtree for `year`, its children ranked; `failureGoal` e.g. −0.1.
      * The caller may read `org` (the route checked it), so its whole subtree is in scope.
      */
-    async report(q: { year: number; org: OrgRef; now: Date; failureGoal: number }): Promise<PafReport & { readonly children: readonly OrgRef[] }> {
+    async report(q: { year: number; org: OrgRef; now: Date; failureGoal?: number }): Promise<PafReport & { readonly children: readonly OrgRef[] }> {
       const tz = await zone();
+      const failureGoal = q.failureGoal ?? (await target(q.year, q.org)).failureChange;
       const scope = [q.org.path];
       const from = monthStart(q.year - 1, 1, tz);
       const to = monthStart(q.year + 1, 1, tz);
@@ -48,7 +68,7 @@ export function createQualityCostsService(deps: { db: Db; timeZone?: () => Promi
       }
       const report = pafReport({
         costs, revenue: revenue.map((r) => ({ ...r, month: monthOf(r) })), units: children.map((c) => c.id), unitOf: (id) => childOf.get(id) ?? null,
-        failureGoal: q.failureGoal, closedMonths: closedMonthsAt(q.year, q.now, tz),
+        failureGoal, closedMonths: closedMonthsAt(q.year, q.now, tz),
       });
       return { ...report, children };
     },
