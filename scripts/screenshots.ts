@@ -27,6 +27,8 @@ const shots: readonly Shot[] = [
   { file: 'big-screen.png', username: 'director', path: '/screen?rotate=0', viewport: { width: 1920, height: 1080 } },
   { file: 'indicator-explorer.png', username: 'analyst', path: '/indicators?code=outpatient_visits&org=YJ&grain=day', viewport: { width: 1440, height: 900 }, locale: 'en' },
   { file: 'alerts.png', username: 'analyst', path: '/alerts', viewport: { width: 1440, height: 900 } },
+  { file: 'budgets.png', username: 'analyst', path: '/budgets', viewport: { width: 1440, height: 900 } },
+  { file: 'quality-costs.png', username: 'analyst', path: '/quality-costs', viewport: { width: 1440, height: 900 }, locale: 'en' },
   { file: 'work-queue-phone.png', username: 'liaison.online', path: '/workorders', viewport: { width: 390, height: 844 }, mobile: true },
 ];
 
@@ -59,7 +61,9 @@ const server = await startDemoWebServer({ days: 14, scale: 0.1 });
 const browser = await launchChromium();
 try {
   mkdirSync(outDir, { recursive: true });
-  for (const shot of shots) await shoot(browser, server, shot);
+  // `npm run screenshots -- budgets.png …` regenerates only the files named.
+  const only = process.argv.slice(2);
+  for (const shot of shots) if (only.length === 0 || only.includes(shot.file)) await shoot(browser, server, shot);
 } finally {
   await browser.close();
   await server.close();

@@ -89,6 +89,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
   });
   const timeZone = () => sources.timeZone();
   const budgets = createBudgetsService({ db });
+  const qualityCosts = createQualityCostsService({ db, timeZone, orgsInScope: (paths) => budgets.orgsInScope(paths) });
   const budgetExecution = createExecutionService({ db, timeZone });
   const budgetWarnings = createBudgetWarningsService({
     execution: budgetExecution, timeZone, root: async () => (await services.orgs.listRoots())[0] ?? null,
@@ -146,7 +147,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createNotificationsModule({ clock, notify }),
     createBudgetsModule({ budgets, execution: budgetExecution, warnings: budgetWarnings, requests: createBudgetRequestsService({ db }), orgs: services.orgs, clock }),
     createQualityCostsModule({
-      qualityCosts: createQualityCostsService({ db, timeZone, orgsInScope: (paths) => budgets.orgsInScope(paths) }), clock,
+      qualityCosts, clock,
       orgCodes: async (ids) => new Map((await services.orgs.listByIds([...new Set(ids)])).map((o) => [o.id, o.code])),
     }),
     createScorecardsModule({ clock, sc: scorecards, timeZone }),
@@ -168,7 +169,7 @@ export function buildRuntime(db: Db, config: Config, clock: Clock, logger: Logge
     createScorecardRefreshJob({ scorecards: scorecards.scorecards }),
     createCommitmentWarningJob({ commitments }),
   ];
-  return { services, indicators, sources, quality, ingest, rules, alerts, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, reports, scorecards, commitments, modules, jobs };
+  return { services, indicators, sources, quality, ingest, rules, alerts, workorders, workorderConfig, problems, notify, budgets, budgetExecution, budgetWarnings, qualityCosts, reports, scorecards, commitments, modules, jobs };
 }
 
 export type Runtime = ReturnType<typeof buildRuntime>;

@@ -27,7 +27,7 @@ const ReportJson = Type.Object({
   target: Type.Object({ failureLastYear: Type.Number(), failureThisYear: Type.Number(), change: Nullable(Type.Number()), goal: Type.Number(), met: Nullable(Type.Boolean()) }),
 });
 
-const Goal = Type.Number({ minimum: -1, maximum: 1, multipleOf: 0.0001, description: 'Change of failure cost against last year that meets the target, e.g. −0.1 (down 10 %)' });
+const Goal = Type.Number({ minimum: -1, maximum: 1, description: 'Change of failure cost against last year that meets the target, e.g. −0.1 (down 10 %)' });
 const ReportQuery = { year: Year, org: Code, failureGoal: Type.Optional(Goal) };
 const onQueryOrg = { permission: 'budget.read' as const, resources: [{ kind: 'org', from: 'query' as const, field: 'org' }] };
 

@@ -5,6 +5,7 @@ import { simulatedSources, type IncidentSpec } from '../simulator/index.ts';
 import { readSetting, writeSetting, type Db } from '../store/index.ts';
 import { demoSchedule, localDayStart, localIso } from './demo-schedule.ts';
 import { approveDemoBudgets, prepareDemoBudgets } from './demo-budgets.ts';
+import { prepareDemoQualityCosts } from './demo-quality-costs.ts';
 import { demoRoutes } from './demo-seed.ts';
 
 /**
@@ -130,6 +131,7 @@ export async function prepareDemo(deps: Deps, options: { days: number; scale: nu
   await deps.db.transaction((tx) => writeSetting(tx, PLAN_KEY, plan, now));
   await ensureDemoSources(deps);
   await prepareDemoBudgets({ ...deps, budgets: deps.runtime.budgets }, { from: from.getTime(), now: now.getTime(), scale: options.scale });
+  await prepareDemoQualityCosts({ ...deps, qualityCosts: deps.runtime.qualityCosts }, { from: from.getTime(), now: now.getTime(), scale: options.scale });
   await enterTargets(deps, plan, options.horizonDays ?? 365);
   await routeToLiaisons(deps);
   await tuneRules(deps);

@@ -35,7 +35,8 @@ export function createQualityCostsService(deps: { db: Db; timeZone?: () => Promi
     /** Sets the failure-cost target of `org`'s subtree for a year (e.g. −0.1: failure cost down 10 % against the year before). */
     async setTarget(ctx: ActionContext, org: OrgRef, input: { year: number; failureChange: number }): Promise<void> {
       await db.transaction(async (tx) => {
-        await repo.upsertTarget(tx, { orgUnitId: org.id, fiscalYear: input.year, failureChange: input.failureChange, by: ctx.actor.name, at: ctx.now });
+        // Stored to four decimals (0.01 %), as numeric(6, 4) keeps it.
+        await repo.upsertTarget(tx, { orgUnitId: org.id, fiscalYear: input.year, failureChange: Math.round(input.failureChange * 10_000) / 10_000, by: ctx.actor.name, at: ctx.now });
         await appendAudit(tx, ctx.actor, { action: 'quality_cost.target_set', targetKind: 'quality_cost_target', targetId: `${String(org.id)}:${String(input.year)}`, orgUnitId: org.id, summary: { ...input } }, ctx.now);
       });
     },
