@@ -5,6 +5,11 @@
  *
  *   npm run eval:nab -- --nab DIR [--data DIR] [--labels FILE] [--out DIR] [--config JSON]
  *
+ * Besides the whole corpus it scores two fixed halves of it (split by a hash of the file name, see
+ * `halfOf`): design choices are made on half A and checked on half B, the guard against fitting
+ * the detector to the files at hand. The last line is one JSON object: the three profiles' scores
+ * on the whole corpus, then `halfA` and `halfB` with the same keys.
+ *
  * The benchmark folder (`--nab`, or the YUNJIAN_NAB_DIR environment variable; there is no
  * default) holds `data/<category>/*.csv`, `labels/combined_windows.json` and the scorer
  * `score.mjs` (NAB's scoring, dependency-free). The series and labels are those of the Numenta
@@ -75,28 +80,55 @@ function scoreFile(path: string, config: Partial<DetectorConfig>): string {
   return out.join('\n') + '\n';
 }
 
-function main(): void {
-  const opts = parseOptions(process.argv.slice(2));
-  // The benchmark's timestamps carry no zone; one setting (UTC) for every file.
-  const config: Partial<DetectorConfig> = { utcOffsetMinutes: 0, ...opts.config };
-  const started = performance.now();
-  for (const category of readdirSync(opts.data, { withFileTypes: true })) {
-    if (!category.isDirectory()) continue;
-    mkdirSync(join(opts.out, category.name), { recursive: true });
-    for (const file of readdirSync(join(opts.data, category.name)).filter((f) => f.endsWith('.csv')).sort()) {
-      writeFileSync(join(opts.out, category.name, file), scoreFile(join(opts.data, category.name, file), config));
-    }
-  }
-  console.log(`detector ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const scorer = join(opts.root, 'score.mjs');
-  const args = [scorer, opts.out, '--nab-root', opts.root, '--windows', opts.labels];
-  console.log(execFileSync(process.execPath, [...args, '--per-file'], { encoding: 'utf8' }).trimEnd());
+/** FNV-1a of the file's `category/name`: a fixed split of the corpus into two halves that does not
+ * depend on the files' content, so design choices are made on one half (A) and checked on the
+ * other (B) as well as on the whole. */
+function halfOf(rel: string): 'A' | 'B' {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(rel, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h % 2 === 0 ? 'A' : 'B';
+}
+
+type Summary = Record<string, number | null>;
+
+function score(root: string, out: string, labels: string, extra: readonly string[]): { text: string; summary: Summary } {
+  const args = [join(root, 'score.mjs'), out, '--nab-root', root, '--windows', labels, ...extra];
+  const text = execFileSync(process.execPath, args, { encoding: 'utf8' }).trimEnd();
   const json = JSON.parse(execFileSync(process.execPath, [...args, '--json', '-q'], { encoding: 'utf8' })) as {
     profiles: Record<string, { normalized: number | null }>;
   };
   const summary = Object.fromEntries(
     Object.entries(json.profiles).map(([name, p]) => [name, p.normalized === null ? null : Math.round(p.normalized * 100) / 100]),
   );
+  return { text, summary };
+}
+
+function main(): void {
+  const opts = parseOptions(process.argv.slice(2));
+  // The benchmark's timestamps carry no zone; one setting (UTC) for every file.
+  const config: Partial<DetectorConfig> = { utcOffsetMinutes: 0, ...opts.config };
+  const started = performance.now();
+  const halves = { A: join(opts.out, 'half-A'), B: join(opts.out, 'half-B') };
+  const all = join(opts.out, 'all');
+  for (const category of readdirSync(opts.data, { withFileTypes: true })) {
+    if (!category.isDirectory()) continue;
+    for (const dir of [all, halves.A, halves.B]) mkdirSync(join(dir, category.name), { recursive: true });
+    for (const file of readdirSync(join(opts.data, category.name)).filter((f) => f.endsWith('.csv')).sort()) {
+      const scored = scoreFile(join(opts.data, category.name, file), config);
+      writeFileSync(join(all, category.name, file), scored);
+      writeFileSync(join(halves[halfOf(`${category.name}/${file}`)], category.name, file), scored);
+    }
+  }
+  console.log(`detector ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const whole = score(opts.root, all, opts.labels, ['--per-file']);
+  console.log(whole.text);
+  const summary: Record<string, number | null | Summary> = { ...whole.summary };
+  for (const [name, dir] of Object.entries(halves)) {
+    // Each half is scored on its own (normalised over its files, threshold swept on it).
+    const half = score(opts.root, dir, opts.labels, ['--allow-missing', '-q']);
+    console.log(`\nhalf ${name} (${readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.csv')).length} files): ${JSON.stringify(half.summary)}`);
+    summary[`half${name}`] = half.summary;
+  }
   console.log(JSON.stringify(summary));
 }
 

@@ -106,6 +106,22 @@ describe('anomaly detector', () => {
     expect(step.score >= defaultDetectorConfig.alarmScore).toBe(alarm);
   });
 
+  it('expects a daily step inside an hour at its minute, and finds a day whose busy block is missing', () => {
+    // Five-minute points: busy from 08:45 to 17:45 every day, quiet otherwise; on day 12 the busy
+    // block never comes. The hour slots smear the step at 08:45; the same time on the last days does not.
+    const FIVE = 5 * 60_000;
+    const perDay = 288;
+    const busy = (k: number): boolean => k % perDay >= 105 && k % perDay < 213 && Math.floor(k / perDay) !== 12;
+    const points = Array.from({ length: perDay * 14 }, (_, k) => ({ timestamp: START + k * FIVE, value: (busy(k) ? 80 : 20) + noise(k) }));
+    const { steps, state } = run(createDetector({ utcOffsetMinutes: 0 }), points);
+    const alarmDays = steps.flatMap((s, k) => (k >= perDay * 4 && s.score >= defaultDetectorConfig.alarmScore ? [Math.floor(k / perDay)] : []));
+    expect(alarmDays).toContain(12);
+    expect(alarmDays.filter((d) => d !== 12 && d !== 13)).toEqual([]);
+    // The state stays bounded: three days of points for the same-time baseline, whatever the length.
+    expect(state.lagTimes.length).toBeLessThanOrEqual(3 * perDay + 2);
+    expect(state.window.length).toBe(defaultDetectorConfig.windowSize);
+  });
+
   it('compares holiday points with the rest-day profile without touching workday slots', () => {
     const workdays = Array.from({ length: 24 * 5 }, (_, k) => ({ timestamp: START + k * HOUR, value: 100 }));
     const { state } = run(createDetector({ utcOffsetMinutes: 0 }), workdays);

@@ -1,5 +1,6 @@
+import { lagExpectation, pushLag } from './lag.ts';
 import { clippedSlope, median, pushBounded, robustSigma } from './robust.ts';
-import { emptyProfile, expectationSlot, pooledSlotOf, seasonKindOf, slotOf, slotReadyCount, updateProfile } from './seasonal.ts';
+import { SLOT_COUNT, emptyProfile, expectationSlot, pooledSlotOf, seasonKindOf, slotOf, slotReadyCount, updateProfile } from './seasonal.ts';
 import { emptyHistogram, recordStatistic, tailShare } from './surprise.ts';
 import type { AnomalyKind, DetectorConfig, DetectorState, DetectorStep, SeriesPoint } from './types.ts';
 
@@ -30,7 +31,7 @@ export const defaultDetectorConfig: DetectorConfig = {
 };
 
 /** The state layout this code reads; a stored state of another version is replaced by a warm start. */
-export const DETECTOR_VERSION = 2;
+export const DETECTOR_VERSION = 3;
 
 export function createDetector(config: Partial<DetectorConfig> = {}): DetectorState {
   return {
@@ -44,6 +45,11 @@ export function createDetector(config: Partial<DetectorConfig> = {}): DetectorSt
     pooled: emptyProfile(),
     flatError: null,
     seasonalError: null,
+    lagTimes: [],
+    lagValues: [],
+    lagError: null,
+    lagSlotError: new Array<number | null>(SLOT_COUNT).fill(null),
+    profileSlotError: new Array<number | null>(SLOT_COUNT).fill(null),
     rangeMin: null,
     rangeMax: null,
     episodeAt: null,
@@ -77,7 +83,18 @@ function nextError(previous: number | null, error: number): number {
   return previous + ERROR_RATE * (Math.min(error, 3 * previous + 1e-12) - previous);
 }
 
+/** Per-slot running mean absolute errors with this point's error folded into its slot (unchanged
+ * without a slot or an expectation). Not clipped: they compare two expectations on the same
+ * points, where a rare large miss (a step inside the hour) is what tells them apart. */
+function slotErrors(errors: readonly (number | null)[], slot: number | null, value: number, expected: number | null): readonly (number | null)[] {
+  if (slot === null || expected === null) return errors;
+  const error = Math.abs(value - expected);
+  return errors.map((e, i) => (i === slot ? (e === null ? error : e + ERROR_RATE * (error - e)) : e));
+}
+
 interface Baseline {
+  /** Which expectation judges the point: the rolling median, the slot profile or the same time on the last days. */
+  readonly model: 'flat' | 'profile' | 'lag';
   readonly center: number;
   readonly sigma: number;
   readonly flatCenter: number;
@@ -87,10 +104,13 @@ interface Baseline {
   readonly pooledSlot: number | null;
   /** Seasonal expectation for this point when the profile could give one. */
   readonly seasonalCenter: number | null;
+  /** Same-time-of-day expectation (median of the last days at this time), when it could give one. */
+  readonly lagCenter: number | null;
 }
 
-/** Expected value: the rolling median, or the seasonal profile when it has proved better. The
- * profile's own slot is used once ready; until then its pooled slot (the same hour over all days,
+/** Expected value: the rolling median, or a daily pattern when it has proved better (the slot
+ * profile, or at hourly or finer cadence the median of the same time on the last days, whichever
+ * has erred less in this point's slot; see lag.ts). The profile's own slot is used once ready; until then its pooled slot (the same hour over all days,
  * or the same day type), so a series without a weekly pattern is not judged by a flat baseline on
  * its first weekends, and a holiday without history of its own is judged like a rest day. */
 function baselineFor(state: DetectorState, point: SeriesPoint, cadenceMs: number | null, floor: number): Baseline {
@@ -98,7 +118,8 @@ function baselineFor(state: DetectorState, point: SeriesPoint, cadenceMs: number
   const flatCenter = state.window.length > 0 ? median(state.window) : point.value;
   const flatSigma = Math.max(floor, robustSigma(state.window, flatCenter));
   const kind = cfg.seasonality === 'auto' ? seasonKindOf(cadenceMs) : null;
-  if (kind === null || cadenceMs === null) return { center: flatCenter, sigma: flatSigma, flatCenter, flatSigma, slot: null, pooledSlot: null, seasonalCenter: null };
+  if (kind === null || cadenceMs === null) return { model: 'flat', center: flatCenter, sigma: flatSigma, flatCenter, flatSigma, slot: null, pooledSlot: null, seasonalCenter: null, lagCenter: null };
+  const lagCenter = kind === 'hourly' ? lagExpectation(state.lagTimes, state.lagValues, point.timestamp, cadenceMs) : null;
   const slot = slotOf(point.timestamp, cfg.utcOffsetMinutes, point.holiday, kind);
   const pooledSlot = pooledSlotOf(slot, kind);
   const ready = slotReadyCount(cadenceMs, kind);
@@ -107,15 +128,28 @@ function baselineFor(state: DetectorState, point: SeriesPoint, cadenceMs: number
   const prof = own === null && pooledFrom !== null ? state.pooled : state.profile;
   const from = own ?? pooledFrom;
   const seasonalCenter = from === null ? null : (prof.center[from] ?? point.value);
-  const better =
-    from !== null && state.seasonalError !== null && state.flatError !== null &&
-    state.seasonalError < SEASONAL_ADVANTAGE * state.flatError;
-  if (!better || seasonalCenter === null) return { center: flatCenter, sigma: flatSigma, flatCenter, flatSigma, slot, pooledSlot, seasonalCenter };
+  const flat = { model: 'flat' as const, center: flatCenter, sigma: flatSigma, flatCenter, flatSigma, slot, pooledSlot, seasonalCenter, lagCenter };
+  if (state.flatError === null) return flat;
+  const profileError = from !== null && seasonalCenter !== null ? state.seasonalError : null;
+  const lagError = lagCenter !== null ? state.lagError : null;
+  // Of the seasonal expectations that have tracked the series clearly better than the rolling
+  // median, the one with the smaller running error in this point's slot judges it: the same-time-
+  // of-day median where the daily pattern steps inside an hour, the slot profile elsewhere (and
+  // on calendar holidays, which only the profile knows).
+  const proven = (error: number | null): boolean => error !== null && error < SEASONAL_ADVANTAGE * (state.flatError ?? 0);
+  const lagSlotError = state.lagSlotError[slot] ?? null;
+  const useLag = lagCenter !== null && proven(lagError) && point.holiday === undefined;
+  const useProfile = proven(profileError) && seasonalCenter !== null && from !== null;
+  const lagSpread = Math.max(lagSlotError ?? 0, lagError ?? 0);
+  const profileSlotError = state.profileSlotError[slot] ?? null;
+  if (useLag && (!useProfile || (lagSlotError !== null && profileSlotError !== null && lagSlotError < profileSlotError))) {
+    return { ...flat, model: 'lag', center: lagCenter, sigma: Math.max(floor, 1.25 * lagSpread) };
+  }
+  if (!useProfile || seasonalCenter === null || from === null) return flat;
   // A slot seen only a few times underestimates its spread; pool with the profile-wide error.
   const young = (prof.count[from] ?? 0) < 3 * ready;
   const spread = Math.max(prof.spread[from] ?? 0, young ? 0.5 * (state.seasonalError ?? 0) : 0);
-  const sigma = Math.max(floor, 1.25 * spread);
-  return { center: seasonalCenter, sigma, flatCenter, flatSigma, slot, pooledSlot, seasonalCenter };
+  return { ...flat, model: 'profile', center: seasonalCenter, sigma: Math.max(floor, 1.25 * spread) };
 }
 
 /** Robust z of a level shift (recent median vs the older window) and of a change in slope. */
@@ -163,7 +197,7 @@ export function stepDetector(state: DetectorState, point: SeriesPoint): Detector
   const deviation = v - base.center;
   // Shift and trend are judged on the rolling window; under a seasonal baseline the window's
   // movement is the season itself, and the slot deviation already catches a changed level.
-  const seasonal = base.center !== base.flatCenter;
+  const seasonal = base.model !== 'flat';
   const { shiftZ, trendZ } = seasonal ? { shiftZ: 0, trendZ: 0 } : changeStatistics(state.window, v, cfg, base.flatSigma);
   const value = zToScore(deviation / base.sigma, cfg.zHalf);
   const shift = zToScore(shiftZ, cfg.zHalf);
@@ -187,6 +221,10 @@ export function stepDetector(state: DetectorState, point: SeriesPoint): Detector
   const alarm = !quiet && raw >= cfg.alarmScore;
   const episodeAt = alarm || (quiet && abnormal) ? point.timestamp : quiet ? state.episodeAt : null;
   const kind = kindOf(value, shift, trend, deviation, raw);
+  const lagged =
+    cadenceMs !== null && seasonKindOf(cadenceMs) === 'hourly'
+      ? (({ times, values }) => ({ lagTimes: times, lagValues: values }))(pushLag(state.lagTimes, state.lagValues, point.timestamp, v, cadenceMs))
+      : { lagTimes: state.lagTimes, lagValues: state.lagValues };
   const next: DetectorState = {
     ...state,
     count: state.count + 1,
@@ -198,6 +236,11 @@ export function stepDetector(state: DetectorState, point: SeriesPoint): Detector
     flatError: state.window.length > 0 ? nextError(state.flatError, Math.abs(v - base.flatCenter)) : null,
     seasonalError:
       base.seasonalCenter === null ? state.seasonalError : nextError(state.seasonalError, Math.abs(v - base.seasonalCenter)),
+    ...lagged,
+    lagError: base.lagCenter === null ? state.lagError : nextError(state.lagError, Math.abs(v - base.lagCenter)),
+    // Both daily expectations' errors in this slot, measured alike, for choosing between them (hourly or finer cadence).
+    lagSlotError: slotErrors(state.lagSlotError, base.lagCenter === null ? null : base.slot, v, base.lagCenter),
+    profileSlotError: slotErrors(state.profileSlotError, base.lagCenter === null ? null : base.slot, v, base.seasonalCenter),
     rangeMin,
     rangeMax,
     episodeAt,

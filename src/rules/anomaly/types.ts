@@ -54,7 +54,7 @@ export interface SeasonalProfile {
 }
 
 export interface DetectorState {
-  readonly version: 2;
+  readonly version: 3;
   readonly config: DetectorConfig;
   readonly count: number;
   readonly lastTimestamp: number | null;
@@ -67,6 +67,15 @@ export interface DetectorState {
   readonly flatError: number | null;
   /** The same for the seasonal profile (null until its slots are ready). */
   readonly seasonalError: number | null;
+  /** Recent points (times and values, at most `LAG_CYCLES` days of them) for the same-time-of-day
+   * baseline at hourly or finer cadence (see lag.ts). */
+  readonly lagTimes: readonly number[];
+  readonly lagValues: readonly number[];
+  /** The same running error for the same-time-of-day baseline (null until it could give one). */
+  readonly lagError: number | null;
+  /** The same per slot of the seasonal profile, to choose the better daily expectation slot by slot. */
+  readonly lagSlotError: readonly (number | null)[];
+  readonly profileSlotError: readonly (number | null)[];
   readonly rangeMin: number | null;
   readonly rangeMax: number | null;
   /** Last abnormal point of the open alarm episode (null: no episode open; see `quietMs`). */
